@@ -1,0 +1,83 @@
+"""The kit's chart style: one call in a notebook's first code cell, ``style.apply()``.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> apply()
+>>> fig, ax = plt.subplots()
+>>> title(ax, "Молодёжь растёт", subtitle="Члены профсоюза до 35 лет")
+>>> source(fig, "опрос членов профсоюза, 2026")
+>>> source_text(fig)
+'Источник: опрос членов профсоюза, 2026'
+>>> plt.close(fig)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+__all__ = ["STYLE_PATH", "PALETTE", "SIZES", "apply", "title", "source", "source_text",
+           "save_card"]
+
+STYLE_PATH = Path(__file__).with_name("infowork.mplstyle")
+
+#: Okabe-Ito colours, safe for colour-blind readers; the same order as the style's cycle.
+PALETTE = {
+    "синий": "#0072B2", "оранжевый": "#E69F00", "зелёный": "#009E73", "красный": "#D55E00",
+    "сиреневый": "#CC79A7", "голубой": "#56B4E9", "жёлтый": "#F0E442", "чёрный": "#000000",
+}
+
+#: Picture sizes in pixels for social-network cards.
+SIZES = {
+    "square": (1080, 1080),    # пост ВКонтакте и Одноклассников
+    "portrait": (1080, 1350),  # вертикальный пост ВКонтакте
+    "wide": (1280, 720),       # картинка к посту в Telegram, обложка статьи
+    "story": (1080, 1920),     # истории и клипы
+}
+
+_SOURCE_TAG = "infowork-source"
+
+
+def apply() -> None:
+    """Use the kit's style (DejaVu Sans, Okabe-Ito palette, light grid) for all later charts."""
+    plt.style.use(STYLE_PATH)
+
+
+def title(ax, text: str, subtitle: str | None = None) -> None:
+    """Put a headline on the chart and, under it, a smaller subtitle (what and where measured)."""
+    if subtitle:
+        ax.set_title(f"{text}\n", loc="left")
+        ax.text(0, 1.02, subtitle, transform=ax.transAxes, fontsize=10, color="#555555",
+                ha="left", va="bottom")
+    else:
+        ax.set_title(text, loc="left")
+
+
+def source(fig, text: str) -> None:
+    """Write the source line at the bottom left of the figure: «Источник: …»."""
+    label = text if text.startswith("Источник") else f"Источник: {text}"
+    for old in [t for t in fig.texts if t.get_gid() == _SOURCE_TAG]:
+        old.remove()
+    fig.text(0.01, -0.02, label, fontsize=9, color="#555555", ha="left", va="top",
+             gid=_SOURCE_TAG)
+
+
+def source_text(fig) -> str | None:
+    """The source line of a figure, or None when it has none (used by the exercise checks)."""
+    for t in fig.texts:
+        if t.get_gid() == _SOURCE_TAG or t.get_text().startswith("Источник"):
+            return t.get_text()
+    return None
+
+
+def save_card(fig, path: str | Path, size: str = "square") -> Path:
+    """Save a figure at the pixel size of a social-network card (see SIZES)."""
+    if size not in SIZES:
+        raise ValueError(f"Неизвестный размер «{size}». Есть: {', '.join(SIZES)}.")
+    width, height = SIZES[size]
+    dpi = 150
+    fig.set_size_inches(width / dpi, height / dpi)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi, bbox_inches=None)
+    return path

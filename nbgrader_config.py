@@ -1,0 +1,26 @@
+"""nbgrader configuration of the course kit.
+
+Authors edit solutions/ (nbgrader's "source"); `make exercises` writes the trainee copies to
+exercises/ (nbgrader's "release"). Everything a grading run produces (submitted, autograded,
+feedback, the gradebook) lives under grading/, which git ignores.
+"""
+import os
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+c.CourseDirectory.submitted_directory = "grading/submitted"
+c.CourseDirectory.autograded_directory = "grading/autograded"
+c.CourseDirectory.feedback_directory = "grading/feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "grading", "gradebook.db")
+c.CourseDirectory.course_id = "infowork"
+
+# An endless loop in a trainee's notebook ends after this many seconds per cell.
+c.Execute.timeout = 60
+# A grade cell the trainee deleted is put back from the master copy and scored.
+c.OverwriteCells.add_missing_cells = True
+# Huge outputs (a printed 50,000-row table) are cut, not stored whole in the gradebook.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 50
