@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="показать только программу на N дней")
     p.add_argument("--first-lesson", action="store_true",
                    help="напечатать путь к первому уроку (для make lab)")
+    p.add_argument("--markdown", action="store_true",
+                   help="напечатать карту курса таблицей Markdown (для README.md)")
 
     sub.add_parser("datasets", help="список учебных наборов данных с описаниями",
                    description="Показать учебные наборы данных из datasets/.")
@@ -78,6 +80,9 @@ def _cmd_course(args) -> int:
             print("В course.yml нет готовых модулей с уроками.", file=sys.stderr)
             return 1
         print(first.lesson_paths()[0].relative_to(course.ROOT))
+        return 0
+    if args.markdown:
+        print(course.markdown_course_map(manifest))
         return 0
     programmes = [p for p in manifest.programmes if args.days in (None, p.days)]
     if args.days is not None and not programmes:

@@ -16,7 +16,7 @@ import yaml
 from infowork import ROOT
 
 __all__ = ["Module", "Programme", "Manifest", "load_manifest", "schedule", "format_course_map",
-           "format_programme", "MANIFEST_PATH"]
+           "format_programme", "markdown_course_map", "MANIFEST_PATH"]
 
 MANIFEST_PATH = ROOT / "course.yml"
 STATUSES = ("ready", "planned")
@@ -188,4 +188,16 @@ def format_programme(manifest: Manifest, programme: Programme) -> str:
             lines.append(f"    {_clock(elapsed)}-{_clock(elapsed + minutes)}  "
                          f"{module_id} {title}: {kind} ({minutes} мин)")
             elapsed += minutes
+    return "\n".join(lines)
+
+
+def markdown_course_map(manifest: Manifest) -> str:
+    """The course map as a Markdown table, as the README shows it between its markers."""
+    lines = ["| Модуль | Тема | Статус | Урок, мин | Практика, мин | Данные |",
+             "|---|---|---|---|---|---|"]
+    for m in manifest.modules:
+        mark = "готов" if m.ready else "в плане"
+        datasets = ", ".join(f"`{d}`" for d in m.datasets)
+        lines.append(f"| `{m.id}` | {m.title} | {mark} | {m.teaching_minutes} | "
+                     f"{m.exercise_minutes} | {datasets} |")
     return "\n".join(lines)

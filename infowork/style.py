@@ -77,7 +77,15 @@ def save_card(fig, path: str | Path, size: str = "square") -> Path:
     width, height = SIZES[size]
     dpi = 150
     fig.set_size_inches(width / dpi, height / dpi)
+    # A card has an exact size, so nothing may hang outside the figure: the source line moves
+    # inside, above the bottom edge, and the axes make room for it.
+    for text in fig.texts:
+        if text.get_gid() == _SOURCE_TAG:
+            text.set_y(0.015)
+            text.set_va("bottom")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, bbox_inches=None)
+    with plt.rc_context({"savefig.bbox": "standard"}):
+        fig.savefig(path, dpi=dpi)
     return path
