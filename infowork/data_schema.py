@@ -1,0 +1,228 @@
+"""The one schema of the bundled datasets.
+
+Everything that needs to know a dataset's columns takes them from here: the generator
+(``infowork.datagen``) writes and validates the CSV files by it, ``infowork.data.load`` parses
+dtypes by it, and the data dictionary ``datasets/README.md`` is written from it (a test checks
+that the committed dictionary is the one this schema produces).
+
+Column kinds: ``int`` (int64), ``float`` (float64, written with ``decimals`` places), ``bool``,
+``str`` (pandas ``str``), ``category`` (``values`` are the allowed values, in order),
+``datetime`` and ``date`` (datetime64, written with ``fmt``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Column", "Dataset", "SCHEMA", "DATETIME_FMT", "DATE_FMT",
+    "FEDERAL_DISTRICTS", "REGIONS", "SECTORS", "ORG_TYPES", "AGE_GROUPS", "PLATFORMS",
+    "RUBRICS", "FORMATS", "CALENDAR_KINDS", "NEWS_TOPICS", "PRIORITY_TOPICS",
+]
+
+DATETIME_FMT = "%Y-%m-%d %H:%M"
+DATE_FMT = "%Y-%m-%d"
+
+FEDERAL_DISTRICTS = ["ЦФО", "СЗФО", "ЮФО", "СКФО", "ПФО", "УФО", "СФО", "ДФО"]
+
+#: Real Russian regions used by the fictional organisations, with their federal districts.
+REGIONS = {
+    "Москва": "ЦФО", "Московская область": "ЦФО", "Воронежская область": "ЦФО",
+    "Ярославская область": "ЦФО", "Тульская область": "ЦФО", "Калужская область": "ЦФО",
+    "Белгородская область": "ЦФО", "Тверская область": "ЦФО",
+    "Санкт-Петербург": "СЗФО", "Ленинградская область": "СЗФО", "Архангельская область": "СЗФО",
+    "Вологодская область": "СЗФО", "Республика Карелия": "СЗФО", "Мурманская область": "СЗФО",
+    "Краснодарский край": "ЮФО", "Ростовская область": "ЮФО", "Волгоградская область": "ЮФО",
+    "Астраханская область": "ЮФО",
+    "Ставропольский край": "СКФО", "Республика Дагестан": "СКФО",
+    "Кабардино-Балкарская Республика": "СКФО",
+    "Республика Татарстан": "ПФО", "Республика Башкортостан": "ПФО",
+    "Нижегородская область": "ПФО", "Самарская область": "ПФО", "Пермский край": "ПФО",
+    "Саратовская область": "ПФО", "Удмуртская Республика": "ПФО", "Оренбургская область": "ПФО",
+    "Свердловская область": "УФО", "Челябинская область": "УФО", "Тюменская область": "УФО",
+    "Курганская область": "УФО", "Ханты-Мансийский автономный округ - Югра": "УФО",
+    "Новосибирская область": "СФО", "Омская область": "СФО", "Томская область": "СФО",
+    "Кемеровская область - Кузбасс": "СФО", "Красноярский край": "СФО", "Алтайский край": "СФО",
+    "Иркутская область": "СФО",
+    "Приморский край": "ДФО", "Хабаровский край": "ДФО", "Амурская область": "ДФО",
+    "Республика Саха (Якутия)": "ДФО", "Сахалинская область": "ДФО",
+}
+
+ORG_TYPES = ["отраслевая", "территориальная"]
+SECTORS = ["образование", "здравоохранение", "связь", "транспорт", "энергетика", "культура",
+           "госучреждения", "АПК", "промышленность", "торговля", "строительство",
+           "межотраслевая"]
+AGE_GROUPS = ["до 35", "35-54", "55 и старше"]
+PLATFORMS = ["ВКонтакте", "Одноклассники", "Telegram"]
+RUBRICS = ["Новости", "Правовая помощь", "Охрана труда", "Колдоговор", "Молодёжь",
+           "Спорт и культура", "Поздравления", "Акции и кампании"]
+FORMATS = ["текст", "фото", "видео", "опрос", "лонгрид"]
+CALENDAR_KINDS = ["профсоюзная дата", "профессиональный праздник", "государственный праздник",
+                  "семинар", "конкурс", "кампания"]
+NEWS_TOPICS = ["заработная плата", "охрана труда", "коллективный договор", "молодёжь",
+               "спорт и культура", "правовая помощь", "поздравления", "соцпартнёрство"]
+#: Topics the federation's stated news-selection rule gives 2 points.
+PRIORITY_TOPICS = ["заработная плата", "охрана труда", "коллективный договор", "молодёжь"]
+
+_REGION_VALUES = sorted(REGIONS)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    description: str
+    unit: str = ""
+    values: tuple = ()
+    ordered: bool = False
+    decimals: int = 2
+    fmt: str = ""
+
+    def __post_init__(self):
+        if self.kind not in {"int", "float", "bool", "str", "category", "datetime", "date"}:
+            raise ValueError(f"{self.name}: unknown kind {self.kind!r}")
+        if self.kind == "category" and not self.values:
+            raise ValueError(f"{self.name}: a category needs its values")
+        if self.kind in {"datetime", "date"} and not self.fmt:
+            object.__setattr__(self, "fmt", DATETIME_FMT if self.kind == "datetime" else DATE_FMT)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    description: str
+    row: str
+    purpose: str
+    columns: tuple[Column, ...] = field(default=())
+    notes: str = ""
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+def _c(name, kind, description, unit="", values=(), **kw):
+    return Column(name, kind, description, unit, tuple(values), **kw)
+
+
+_ORG_ID = _c("org_id", "str", "код членской организации, ссылка на organizations", "",
+             ["ORG01 … ORG56"])
+_REGION = _c("region", "str", "субъект Российской Федерации (полное название)")
+_DISTRICT = _c("federal_district", "category", "федеральный округ", values=FEDERAL_DISTRICTS)
+
+_DATASETS = [
+    Dataset(
+        "organizations",
+        "Членские организации федерации: отрасль, регион, численность, каналы связи",
+        "одна членская организация (отраслевая или территориальная)",
+        "Справочник организаций: к нему присоединяются все остальные таблицы по org_id.",
+        (
+            _c("org_id", "str", "код организации", values=["ORG01 … ORG56"]),
+            _c("name", "str", "название организации (вымышленное)"),
+            _c("org_type", "category", "тип организации", values=ORG_TYPES),
+            _c("sector", "category", "отрасль; у территориальных организаций - «межотраслевая»",
+               values=SECTORS),
+            _REGION, _DISTRICT,
+            _c("members", "int", "члены профсоюза на конец последнего года", "человек"),
+            _c("info_staff", "int", "работники, ведущие информационную работу", "человек"),
+            _c("has_website", "bool", "есть свой сайт"),
+            _c("has_vk", "bool", "есть сообщество ВКонтакте"),
+            _c("has_ok", "bool", "есть группа в Одноклассниках"),
+            _c("has_telegram", "bool", "есть Telegram-канал"),
+            _c("vk_subscribers", "int", "подписчики сообщества ВКонтакте на конец последнего "
+               "года; 0, если сообщества нет", "человек"),
+        ),
+    ),
+    Dataset(
+        "membership",
+        "Численность членов профсоюза по годам и возрастным группам",
+        "одна организация в одном году в одной возрастной группе",
+        "Динамика членства: сколько состоит, сколько вступило и вышло за год.",
+        (
+            _ORG_ID,
+            _c("year", "int", "год", "год"),
+            _c("age_group", "category", "возрастная группа", values=AGE_GROUPS, ordered=True),
+            _c("members", "int", "члены профсоюза на 31 декабря", "человек"),
+            _c("joined", "int", "вступили за год", "человек"),
+            _c("left", "int", "вышли за год (увольнение, выход на пенсию, заявление)", "человек"),
+        ),
+    ),
+    Dataset(
+        "posts",
+        "Публикации в сообществах членских организаций ВКонтакте, в Одноклассниках и Telegram",
+        "одна публикация в одном сообществе",
+        "Что, где и когда публикуют организации и как на это откликается аудитория.",
+        (
+            _c("post_id", "int", "номер публикации"),
+            _ORG_ID,
+            _c("platform", "category", "площадка", values=PLATFORMS),
+            _c("published_at", "datetime", "дата и время публикации (местное время организации)"),
+            _c("rubric", "category", "рубрика", values=RUBRICS),
+            _c("format", "category", "формат публикации", values=FORMATS),
+            _c("text_length", "int", "длина текста", "знаков"),
+            _c("hashtags", "str", "хештеги через пробел; пустая строка, если их нет"),
+            _c("views", "int", "просмотры", "просмотров"),
+            _c("likes", "int", "отметки «Нравится» (реакции)", "шт."),
+            _c("reposts", "int", "репосты (пересылки)", "шт."),
+            _c("comments", "int", "комментарии", "шт."),
+            _c("subscribers", "int", "подписчики сообщества в день публикации", "человек"),
+        ),
+    ),
+    Dataset(
+        "calendar",
+        "Календарь: профсоюзные и профессиональные даты, праздники, семинары, конкурсы, кампании",
+        "одно событие или памятная дата",
+        "Опорные даты для контент-плана.",
+        (
+            _c("date", "date", "дата события (для многодневных - первый день)"),
+            _c("title", "str", "название"),
+            _c("kind", "category", "вид события", values=CALENDAR_KINDS),
+        ),
+    ),
+    Dataset(
+        "campaigns",
+        "Информационные кампании федерации: сроки, цели, каналы, бюджет",
+        "одна кампания",
+        "Кампании, их UTM-метки и сроки: по ним сверяют посты и посещения сайта.",
+        (
+            _c("campaign_id", "str", "код кампании", values=["CMP01 …"]),
+            _c("name", "str", "название кампании"),
+            _c("utm_campaign", "str", "значение метки utm_campaign в ссылках кампании "
+               "(латиница)"),
+            _c("start_date", "date", "первый день кампании"),
+            _c("end_date", "date", "последний день кампании"),
+            _c("goal", "str", "цель кампании"),
+            _c("channels", "str", "каналы через точку с запятой", "",
+               ["ВКонтакте", "Одноклассники", "Telegram", "сайт", "газета", "рассылка"]),
+            _c("budget_rub", "int", "бюджет", "руб."),
+        ),
+    ),
+    Dataset(
+        "news_items",
+        "Новости, присланные членскими организациями в пресс-службу федерации",
+        "одна присланная новость",
+        "Какие новости организаций федерация публикует на своём сайте и в сообществах.",
+        (
+            _c("item_id", "int", "номер новости"),
+            _ORG_ID,
+            _REGION,
+            _c("event_date", "date", "дата события, о котором новость"),
+            _c("received_at", "datetime", "когда новость пришла в пресс-службу"),
+            _c("topic", "category", "тема", values=NEWS_TOPICS),
+            _c("has_photo", "bool", "к новости приложены фотографии"),
+            _c("has_quote", "bool", "в тексте есть прямая речь (цитата)"),
+            _c("length_chars", "int", "длина текста", "знаков"),
+            _c("timeliness_days", "int", "оперативность: полных дней от события до получения "
+               "(received_at минус event_date)", "дней"),
+            _c("published", "bool", "новость опубликована федерацией"),
+        ),
+    ),
+]
+
+#: name -> Dataset, in the order of the data dictionary.
+SCHEMA: dict[str, Dataset] = {d.name: d for d in _DATASETS}
