@@ -24,3 +24,9 @@ c.OverwriteCells.add_missing_cells = True
 # Huge outputs (a printed 50,000-row table) are cut, not stored whole in the gradebook.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50
+
+# What a trainee reads in the generated exercises and in feedback is Russian, too.
+c.ClearSolutions.code_stub = {"python": "# ВАШ КОД ЗДЕСЬ\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"
+c.OverwriteCells.missing_cell_notification = (
+    "Эта ячейка ({cell_id}) была удалена из работы, при проверке её вернули на место.\n\n")
