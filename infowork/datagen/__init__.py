@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infowork.datagen import news, orgs, social
+from infowork.datagen import audience, extras, news, orgs, raw, social, web
+from infowork.datagen.readme import render
 from infowork.datagen.common import SEED, write_csv
 
-__all__ = ["generate", "build", "SEED"]
+__all__ = ["generate", "build", "modules_by_dataset", "SEED"]
 
 
 def build() -> dict:
@@ -28,18 +29,43 @@ def build() -> dict:
     organizations = organizations[[
         "org_id", "name", "org_type", "sector", "region", "federal_district", "members",
         "info_staff", "has_website", "has_vk", "has_ok", "has_telegram", "vk_subscribers"]]
+    posts = social.posts(organizations, comms)
+    news_items = news.news_items(organizations)
+    sessions = web.web_sessions()
     return {
         "organizations": organizations,
         "membership": membership,
-        "posts": social.posts(organizations, comms),
+        "posts": posts,
         "calendar": social.calendar(),
         "campaigns": social.campaigns(),
-        "news_items": news.news_items(organizations),
+        "news_items": news_items,
+        "survey": audience.survey(organizations),
+        "web_sessions": sessions,
+        "monitoring": extras.monitoring(organizations, posts, news_items),
+        "requests": web.requests(sessions, organizations),
+        "podcast": extras.podcast(),
+        "contest_scores": extras.contest_scores(organizations),
     }
 
 
+def modules_by_dataset() -> dict[str, list[str]]:
+    """Which modules of course.yml use each dataset."""
+    from infowork.course import load_manifest
+
+    used: dict[str, list[str]] = {}
+    for module in load_manifest().modules:
+        for name in module.datasets:
+            used.setdefault(name, []).append(module.id)
+    return used
+
+
 def generate(outdir) -> list[Path]:
-    """Write every dataset into ``outdir`` and return the paths written."""
+    """Write every dataset, raw/ and the data dictionary into ``outdir``; return the paths."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    return [write_csv(frame, name, outdir) for name, frame in build().items()]
+    frames = build()
+    paths = [write_csv(frame, name, outdir) for name, frame in frames.items()]
+    paths += raw.write_raw(outdir, frames)
+    readme = outdir / "README.md"
+    readme.write_bytes(render(frames, modules_by_dataset()).encode("utf-8"))
+    return paths + [readme]

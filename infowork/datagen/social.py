@@ -227,7 +227,8 @@ def posts(orgs: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
                 continue
             lo = (c.start_date - POSTS_START).days
             hi = (c.end_date - POSTS_START).days + 1
-            k = int(r.poisson(per_week * (hi - lo) / 7 * 0.7))
+            boost = 1.6 if c.utm_campaign.startswith("rights") else 0.35
+            k = int(r.poisson(per_week * (hi - lo) / 7 * boost))
             day_idx = np.concatenate([day_idx, r.integers(lo, hi, size=k)])
             campaign = np.concatenate([campaign, np.full(k, c.utm_campaign, dtype=object)])
         n = len(day_idx)
