@@ -215,11 +215,12 @@ def chart(ax, name: str = "диаграмма", title: bool = True, xlabel: bool
         # Vertical bars share their bottom edge, horizontal ones their left edge.
         horizontal = (len({round(r.get_x(), 9) for r in rects}) == 1
                       and len({round(r.get_y(), 9) for r in rects}) > 1)
+        # As the reader sees them: an inverted axis (ax.invert_yaxis()) flips the order.
         if horizontal:
-            ordered = sorted(rects, key=lambda r: -r.get_y())  # top to bottom
+            ordered = sorted(rects, key=lambda r: r.get_y(), reverse=not bool(ax.yaxis_inverted()))
             lengths = [r.get_width() for r in ordered]
         else:
-            ordered = sorted(rects, key=lambda r: r.get_x())
+            ordered = sorted(rects, key=lambda r: r.get_x(), reverse=bool(ax.xaxis_inverted()))
             lengths = [r.get_height() for r in ordered]
         want = sorted(lengths, reverse=(bars_sorted == "descending"))
         if lengths != want:
