@@ -1,0 +1,772 @@
+"""The instructor's grading pipeline over nbgrader: a folder of trainees' notebooks in, a table,
+a CSV of grades and feedback for each trainee out.
+
+Trainees send their notebooks by e-mail or on a USB stick, one file each, named
+``ФАМИЛИЯ_ЗАДАНИЕ.ipynb`` (``ivanov_00_intro.ipynb``). :func:`grade_folder`
+
+1. reads the folder without changing it and matches each file to a trainee: the name is
+   normalised (``Ivanov_00_intro (1).ipynb``, ``petrov-00_intro .ipynb``, ``Иванов_00_intro.ipynb``
+   all work; Cyrillic surnames become ASCII ids), a renamed notebook is recognised by its
+   nbgrader cells, and a file that cannot be matched is reported with the reason;
+2. prepares an nbgrader course folder (``grading/`` by default): a config that loads the kit's
+   nbgrader_config.py, and ``nbgrader generate_assignment`` so the gradebook knows the master copy;
+3. for each trainee, copies the notebook into ``submitted/`` (putting back nbgrader cells the
+   trainee deleted, which nbgrader itself cannot always do) and runs nbgrader's own autograde and
+   generate_feedback for that one trainee in a separate process with resource limits, so one
+   broken notebook (invalid JSON, an endless loop, a memory hog, a huge output) never stops the
+   others;
+4. reads the scores from the gradebook and reports, in Russian, what went wrong for whom.
+
+Feedback never shows hidden test code (nbgrader issue #917): :class:`HideTestCode` removes the
+hidden regions of test cells and cuts their tracebacks to the error message, so a trainee sees
+which check failed and its Russian message, not how it checks.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
+
+from infowork import ROOT
+from infowork.exercises import nbgrader_command, nbgrader_env
+
+__all__ = ["main", "grade_folder", "scan_folder", "student_id", "parse_filename", "repair",
+           "format_table", "write_csv", "Limits", "Report", "TraineeResult", "Candidate",
+           "HideTestCode", "GradingError", "CSV_COLUMNS", "DEFAULT_COURSE_ROOT", "SOURCE_ROOT"]
+
+DEFAULT_COURSE_ROOT = ROOT / "grading"
+SOURCE_ROOT = ROOT / "solutions"
+COURSE_ID = "infowork"
+#: Columns of the grades CSV (Russian, for the instructor's Excel).
+CSV_COLUMNS = ["слушатель", "имя", "файл", "баллы", "из", "ручная проверка, из", "проверено",
+               "замечания", "непройденные проверки", "отзыв"]
+MAX_FILE_MB = 200
+
+
+class GradingError(RuntimeError):
+    """The instructor's input is wrong (no such assignment, no folder); the message is Russian."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one trainee's grading process (nbgrader and the kernel it starts)."""
+
+    memory_mb: int = 2048       # address space of each process
+    cpu_seconds: int = 900      # CPU time of each process
+    file_mb: int = 256          # largest file a process may write
+    timeout: int | None = None  # per-cell timeout; None keeps nbgrader_config.py's value
+
+    def apply(self) -> None:  # runs in the child, before exec
+        import resource
+
+        mb = 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (self.memory_mb * mb, self.memory_mb * mb))
+        resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds + 5))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.file_mb * mb, self.file_mb * mb))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+# ---------------------------------------------------------------------------------------------
+# File names -> trainees
+
+_TRANSLIT = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
+     "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "yi",
+     "ye", "g"]))
+_COPY_SUFFIX = re.compile(r"[\s_-]*(\(\d+\)|\[\d+\]|копия|copy|kopiya)\s*$", re.IGNORECASE)
+#: Words that name the task, not the trainee: never taken for a surname.
+_GENERIC = {"zadanie", "zadaniye", "rabota", "reshenie", "homework", "assignment", "exercise",
+            "notebook", "untitled", "bloknot", "dz", "final", "itog", "versiya", "version",
+            "new", "novyy", "kopiya", "copy", "praktika", "seminar", "modul", "module"}
+
+
+def student_id(text: str) -> str:
+    """An ASCII id for nbgrader from what a trainee typed (a surname, maybe in Cyrillic).
+
+    >>> student_id("Иванов")
+    'ivanov'
+    >>> student_id("Щукина-Ёлкина  А.")
+    'shchukina_elkina_a'
+    >>> student_id("Petrov")
+    'petrov'
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(_TRANSLIT.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def _strip_copy_suffixes(stem: str) -> str:
+    stem = stem.strip()
+    while True:
+        shorter = _COPY_SUFFIX.sub("", stem).strip()
+        if shorter == stem:
+            return stem
+        stem = shorter
+
+
+def _name_part(original: str, notebook: str) -> str:
+    """The trainee's own spelling of the name: the file stem without the notebook's name."""
+    pattern = r"[\s_-]*".join(re.escape(part) for part in re.split(r"[_\s-]+", notebook) if part)
+    rest = re.sub(pattern, " ", original, flags=re.IGNORECASE) if pattern else original
+    return re.sub(r"[\s_-]+", " ", rest).strip()
+
+
+def parse_filename(filename: str, notebooks: list[str]) -> tuple[str | None, str, str | None]:
+    """Split a file name into (student id, name as written, assignment notebook or None).
+
+    The notebook is None when the file's name does not contain any of the assignment's
+    notebook names (a renamed notebook: its content decides). The student id is None when
+    the name holds no surname.
+
+    >>> parse_filename("Ivanov_00_intro (1).ipynb", ["00_intro"])
+    ('ivanov', 'Ivanov', '00_intro')
+    >>> parse_filename("petrov-00_intro .ipynb", ["00_intro"])
+    ('petrov', 'petrov', '00_intro')
+    >>> parse_filename("Сидорова_задание (2).ipynb", ["00_intro"])
+    ('sidorova', 'Сидорова', None)
+    >>> parse_filename("zadanie (1).ipynb", ["00_intro"])
+    (None, '', None)
+    """
+    stem = re.sub(r"\.ipynb$", "", filename.strip(), flags=re.IGNORECASE)
+    original = _strip_copy_suffixes(unicodedata.normalize("NFC", stem))
+    norm = student_id(original)
+    for notebook in sorted(notebooks, key=len, reverse=True):
+        key = student_id(notebook)
+        found = re.search(rf"(^|_){re.escape(key)}(_|$)", norm)
+        if not found:
+            continue
+        before, after = norm[:found.start()].strip("_"), norm[found.end():].strip("_")
+        student = before or after
+        tokens = [t for t in student.split("_") if t and t not in _GENERIC]
+        name = _name_part(original, notebook)
+        if not tokens:
+            return None, "", notebook
+        return "_".join(tokens), name, notebook
+    tokens = [t for t in norm.split("_") if t]
+    words = [w for w in re.split(r"[\s_-]+", original) if w]
+    for i, token in enumerate(tokens):
+        if token not in _GENERIC and not token.isdigit():
+            name = words[i] if len(words) == len(tokens) else token
+            return token, name, None
+    return None, "", None
+
+
+# ---------------------------------------------------------------------------------------------
+# The folder -> candidates (one per trainee) and rejected files
+
+@dataclass
+class Candidate:
+    """A file matched to a trainee and to one notebook of the assignment."""
+
+    path: Path
+    student: str
+    name: str
+    notebook: str
+    nb: nbformat.NotebookNode | None = None   # None when the file is not a readable notebook
+    problems: list[str] = field(default_factory=list)
+
+
+def _grade_ids(nb) -> set[str]:
+    return {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id")}
+
+
+def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
+    """(notebook, None) or (None, Russian reason why the file is not a notebook)."""
+    size_mb = path.stat().st_size / 1024 / 1024
+    if size_mb > MAX_FILE_MB:
+        return None, f"файл слишком большой ({size_mb:.0f} МБ): очистите вывод ячеек и пришлите снова"
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "файл не является блокнотом Jupyter (не текст UTF-8)"
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError:
+        return None, "файл не является блокнотом Jupyter (повреждённый JSON)"
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        return None, "файл не является блокнотом Jupyter (в нём нет ячеек)"
+    try:
+        return nbformat.reads(text, as_version=4), None
+    except Exception:  # noqa: BLE001 - any nbformat failure means "not a notebook we can grade"
+        return None, "файл не является блокнотом Jupyter (неизвестный формат)"
+
+
+def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
+                ) -> tuple[list[Candidate], list[tuple[str, str]]]:
+    """Match the files of ``folder`` to trainees. Nothing in the folder is changed.
+
+    ``masters`` maps each notebook name of the assignment to its master copy. Returns the
+    candidates (at most one per trainee and notebook: the newest file wins) and the rejected
+    files as (file name, Russian reason).
+    """
+    ids = {name: _grade_ids(nb) for name, nb in masters.items()}
+    found: list[Candidate] = []
+    rejected: list[tuple[str, str]] = []
+    rule = f"назовите файл по правилу фамилия_{next(iter(masters))}.ipynb"
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith((".", "~$")) or path.name in ("Thumbs.db", "desktop.ini"):
+            continue
+        if path.is_dir():
+            rejected.append((path.name + "/", "папка пропущена: положите работы прямо в проверяемую "
+                                              "папку, по одному файлу на слушателя"))
+            continue
+        if path.suffix.lower() != ".ipynb":
+            rejected.append((path.name, "не блокнот Jupyter (ожидается файл .ipynb)"))
+            continue
+        student, name, notebook = parse_filename(path.name, list(masters))
+        nb, broken = _read_notebook(path)
+        problems = []
+        if notebook is None and nb is not None:
+            overlap = {n: len(_grade_ids(nb) & ids[n]) for n in masters}
+            best = max(overlap, key=overlap.get)
+            if overlap[best]:
+                notebook = best
+                problems.append(f"файл переименован («{path.name}») — принят как {best}.ipynb")
+        if notebook is None:
+            why = broken if broken else f"не похоже на задание {', '.join(masters)}"
+            rejected.append((path.name, f"не удалось сопоставить с заданием: {why}; {rule}"))
+            continue
+        if student is None:
+            rejected.append((path.name, f"не удалось понять, чья это работа: в имени нет фамилии; "
+                                        f"{rule}"))
+            continue
+        if nb is not None and not _grade_ids(nb) & ids[notebook]:
+            problems.append("в блокноте нет ни одной ячейки задания (прислан не тот блокнот?)")
+        if broken:
+            problems.append(broken)
+        found.append(Candidate(path, student, name or student, notebook, nb, problems))
+
+    chosen: dict[tuple[str, str], Candidate] = {}
+    for cand in sorted(found, key=lambda c: (c.path.stat().st_mtime, c.path.name)):
+        key = (cand.student, cand.notebook)
+        if key in chosen:
+            older = chosen[key]
+            rejected.append((older.path.name, f"у слушателя {cand.student} есть работа новее: "
+                                              f"{cand.path.name}"))
+            cand.problems.insert(0, "прислано несколько файлов, проверен самый новый")
+        chosen[key] = cand
+    return sorted(chosen.values(), key=lambda c: (c.student, c.notebook)), rejected
+
+
+# ---------------------------------------------------------------------------------------------
+# Putting back deleted nbgrader cells
+
+_HIDDEN = re.compile(r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS.*?^[ \t]*#+[ \t]*END HIDDEN TESTS[^\n]*\n?",
+                     re.MULTILINE | re.DOTALL)
+
+
+def _kind(cell) -> str:
+    meta = cell.metadata.get("nbgrader", {})
+    if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
+        return "test"
+    if meta.get("solution"):
+        return "answer"
+    return "locked"
+
+
+def _visible(source: str) -> str:
+    """A test cell's code without its hidden region and blank lines (for comparing copies)."""
+    lines = _HIDDEN.sub("", source).splitlines()
+    return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode
+           ) -> tuple[nbformat.NotebookNode, list[str]]:
+    """Put the release copy's nbgrader cells the trainee deleted back in place.
+
+    nbgrader's ``add_missing_cells`` restores a deleted test cell, but crashes (KeyError) when
+    the cell before it is gone too, e.g. when a trainee deletes a whole step. So every missing
+    cell is put back from the trainee's copy (exercises/) after the nearest cell that is still
+    there; nbgrader then overwrites tests with the master copy as usual. Also reports test cells
+    the trainee edited (nbgrader restores those from the master copy). Returns a new notebook
+    and Russian notes.
+    """
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    notes: list[str] = []
+    position = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb.cells)
+                if c.metadata.get("nbgrader", {}).get("grade_id")}
+    previous = None  # index (in nb) of the last master cell seen
+    for cell in release.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if not grade_id:
+            continue
+        if grade_id in position:
+            previous = position[grade_id]
+            mine = nb.cells[previous]
+            if _kind(cell) == "test" and _visible(mine.source) != _visible(cell.source):
+                notes.append(f"ячейка с проверкой {grade_id} изменена — восстановлена из эталона")
+            continue
+        restored = nbformat.from_dict(json.loads(json.dumps(cell)))
+        if restored.get("id") in {c.get("id") for c in nb.cells}:
+            restored["id"] = re.sub(r"[^A-Za-z0-9_-]", "-", f"restored-{grade_id}")[:64]
+        at = previous + 1 if previous is not None else 0
+        nb.cells.insert(at, restored)
+        position = {k: (v + 1 if v >= at else v) for k, v in position.items()}
+        position[grade_id] = at
+        previous = at
+        kind = _kind(cell)
+        if kind == "test":
+            notes.append(f"ячейка с проверкой {grade_id} удалена — восстановлена")
+        elif kind == "answer":
+            notes.append(f"ячейка для ответа {grade_id} удалена — вставлена пустая, шаг не засчитан")
+        else:
+            notes.append(f"ячейка задания {grade_id} удалена — восстановлена")
+    return nb, notes
+
+
+# ---------------------------------------------------------------------------------------------
+# Feedback without hidden tests
+
+HIDDEN_PLACEHOLDER = "# (здесь скрытые проверки: их код не показывается)\n"
+
+
+class HideTestCode(Preprocessor):
+    """nbconvert preprocessor for ``generate_feedback``: hide how the checks check.
+
+    In every autograded test cell the hidden-test regions are replaced by a comment and each
+    error keeps only its type and message (an IPython traceback quotes the failing line of the
+    hidden test, which would reveal the expected value).
+    """
+
+    enabled = Bool(True).tag(config=True)  # nbconvert registers extra preprocessors disabled
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and _kind(cell) == "test":
+            cell.source = _HIDDEN.sub(HIDDEN_PLACEHOLDER, cell.source)
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    message = f"{output.get('ename', 'Ошибка')}: {output.get('evalue', '')}"
+                    output["traceback"] = [message.rstrip(": ")]
+        return cell, resources
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+@dataclass
+class TraineeResult:
+    """One trainee's outcome. ``score`` and ``max_score`` count autograded points only."""
+
+    student: str
+    name: str
+    files: list[str]
+    score: float
+    max_score: float
+    manual_max: float = 0.0
+    graded: bool = True
+    problems: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    feedback: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    assignment: str
+    results: list[TraineeResult]
+    rejected: list[tuple[str, str]]
+    course_root: Path
+
+    def result(self, student: str) -> TraineeResult:
+        for r in self.results:
+            if r.student == student:
+                return r
+        raise KeyError(student)
+
+
+# ---------------------------------------------------------------------------------------------
+# The nbgrader course folder
+
+_CONFIG = '''\
+# Written by infowork.grading for each grading run; edits here are overwritten.
+# It loads the kit's nbgrader_config.py (timeout, restoring deleted cells, output limits)
+# and points nbgrader at this folder.
+c = get_config()  # noqa: F821
+load_subconfig({kit_config!r})  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.source_directory = {source!r}
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = {db_url!r}
+c.CourseDirectory.course_id = {course_id!r}
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "infowork.grading.HideTestCode",
+]
+'''
+
+
+def _db_url(course_root: Path) -> str:
+    return "sqlite:///" + str(course_root / "gradebook.db")
+
+
+def _tail(text: str, lines: int = 8) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def prepare_course(course_root: Path, assignment: str, source_root: Path,
+                   limits: Limits) -> None:
+    """Write the course folder's config and register the master copy with nbgrader."""
+    course_root.mkdir(parents=True, exist_ok=True)
+    config = _CONFIG.format(kit_config=str(ROOT / "nbgrader_config.py"), root=str(course_root),
+                            source=str(source_root), db_url=_db_url(course_root),
+                            course_id=COURSE_ID)
+    if limits.timeout is not None:
+        config += f"c.Execute.timeout = {int(limits.timeout)}\n"
+    (course_root / "nbgrader_config.py").write_text(config, encoding="utf-8")
+    result = subprocess.run([*nbgrader_command(), "generate_assignment", assignment, "--force"],
+                            cwd=course_root, env=nbgrader_env(), capture_output=True, text=True,
+                            timeout=600)
+    if result.returncode != 0 or "| ERROR]" in result.stderr:
+        raise GradingError(f"nbgrader не смог подготовить задание {assignment} из эталона "
+                           f"{source_root / assignment}:\n{_tail(result.stderr + result.stdout)}")
+
+
+def _clear_trainee(course_root: Path, assignment: str, student: str) -> None:
+    for area in ("submitted", "autograded", "feedback"):
+        target = course_root / area / student / assignment
+        if target.exists():
+            for path in [target, *target.rglob("*")]:
+                os.chmod(path, 0o755 if path.is_dir() else 0o644)  # autograded files are 444
+            shutil.rmtree(target)
+
+
+def _run_workers(course_root: Path, assignment: str, students: list[str], limits: Limits,
+                 wall_seconds: float) -> dict[str, dict]:
+    """Autograde and generate feedback for each trainee, in child processes with limits.
+
+    One child grades the trainees in turn (nbgrader and its imports load once, not once per
+    trainee), writing ``logs/STUDENT.json`` after each. A trainee that kills the child or runs
+    past ``wall_seconds`` is recorded as failed, and a fresh child carries on with the others.
+    """
+    logs = course_root / "logs"
+    logs.mkdir(exist_ok=True)
+    for student in students:
+        (logs / f"{student}.json").unlink(missing_ok=True)
+    results: dict[str, dict] = {}
+    pending = list(students)
+    attempt = 0
+    while pending:
+        attempt += 1
+        log_path = logs / f"worker-{attempt}.log"
+        with open(log_path, "w", encoding="utf-8") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "infowork.grading", "--worker", assignment, str(logs),
+                 *pending],
+                cwd=course_root, env=nbgrader_env(), stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, preexec_fn=limits.apply, start_new_session=True)
+            deadline = time.monotonic() + wall_seconds + 60  # + the child's start-up
+            while pending:
+                done = logs / f"{pending[0]}.json"
+                if done.exists():
+                    results[pending.pop(0)] = json.loads(done.read_text(encoding="utf-8"))
+                    deadline = time.monotonic() + wall_seconds
+                    continue
+                if proc.poll() is not None and not done.exists():
+                    tail = _tail(log_path.read_text(encoding="utf-8", errors="replace"), 30)
+                    results[pending.pop(0)] = {"crashed": proc.returncode, "log": tail}
+                    break
+                if time.monotonic() > deadline:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    results[pending.pop(0)] = {"killed": True}
+                    break
+                time.sleep(0.1)
+            if proc.poll() is None and pending:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return results
+
+
+def _worker(assignment: str, logs: str, *students: str) -> int:
+    """Child process: nbgrader's own autograde and generate_feedback, trainee by trainee."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.apps.baseapp import NbGrader
+
+    app = NbGrader()
+    app.initialize([])
+    api = NbGraderAPI(coursedir=app.coursedir, parent=app)
+    for student in students:
+        result = {"autograde": api.autograde(assignment, student, force=True, create=True)}
+        if result["autograde"].get("success"):
+            result["feedback"] = api.generate_feedback(assignment, student, force=True)
+        partial = Path(logs) / f"{student}.json.part"
+        partial.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, Path(logs) / f"{student}.json")
+    return 0
+
+
+def _record_zero(gb, assignment: str, student: str) -> None:
+    """A trainee whose work could not be graded gets 0 in the gradebook, as nbgrader does for
+    a missing notebook, so the gradebook and the CSV agree."""
+    submission = gb.update_or_create_submission(assignment, student)
+    for notebook in submission.notebooks:
+        for grade in notebook.grades:
+            grade.auto_score = 0
+            grade.manual_score = None
+            grade.needs_manual_grade = False
+    gb.db.commit()
+
+
+def _outputs_problems(autograded: Path, limits: Limits) -> list[str]:
+    problems = []
+    if not autograded.exists():
+        return problems
+    nb = nbformat.read(autograded, as_version=4)
+    enames, texts = set(), []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                enames.add(output.get("ename"))
+            elif output.get("output_type") == "stream":
+                texts.append(output.get("text", ""))
+    if "CellTimeoutError" in enames:
+        problems.append("превышено время выполнения: ячейка прервана, остальные проверены")
+    if "MemoryError" in enames:
+        problems.append(f"не хватило памяти (предел {limits.memory_mb} МБ): ячейка прервана")
+    if any("Output truncated" in t for t in texts):
+        problems.append("слишком длинный вывод — обрезан")
+    return problems
+
+
+def _failure(info: dict, limits: Limits) -> str:
+    if info.get("killed"):
+        return "проверка прервана: работа выполнялась слишком долго"
+    text = json.dumps(info, ensure_ascii=False)
+    if "DeadKernelError" in text or "Kernel died" in text:
+        return (f"ядро Python аварийно завершилось (возможно, не хватило памяти: предел "
+                f"{limits.memory_mb} МБ)")
+    if "MemoryError" in text:
+        return f"не хватило памяти для проверки (предел {limits.memory_mb} МБ)"
+    if "UnresponsiveKernelError" in text or "unresponsive" in text:
+        return "ядро Python перестало отвечать (бесконечный цикл?)"
+    reason = ""
+    details = info.get("autograde", {}).get("error") or info.get("log") or ""
+    for line in details.splitlines():
+        if re.match(r"^\s*[\w.]*(Error|Exception)\b", line):
+            reason = line.strip()
+    return "nbgrader не смог проверить работу" + (f": {reason[:200]}" if reason else "")
+
+
+def _scores(gb, assignment: str, student: str, tests: set[str]
+            ) -> tuple[float, float, float, list[str]]:
+    submission = gb.find_submission(assignment, student)
+    score = max_score = manual_max = 0.0
+    failed = []
+    for notebook in submission.notebooks:
+        for grade in sorted(notebook.grades, key=lambda g: g.name):
+            if grade.name in tests:
+                score += grade.score or 0.0
+                max_score += grade.max_score
+                if (grade.score or 0.0) < grade.max_score:
+                    failed.append(grade.name)
+            else:
+                manual_max += grade.max_score
+    return score, max_score, manual_max, failed
+
+
+def grade_folder(assignment: str, folder: Path | str,
+                 course_root: Path | str = DEFAULT_COURSE_ROOT,
+                 source_root: Path | str = SOURCE_ROOT, feedback_dir: Path | str | None = None,
+                 limits: Limits = Limits(),
+                 progress: Callable[[str], None] | None = None) -> Report:
+    """Grade every trainee's notebook in ``folder``; see the module docstring.
+
+    ``course_root`` is nbgrader's working folder (submitted, autograded, feedback, gradebook,
+    logs); a rerun over the same course root updates the gradebook. ``source_root`` holds the
+    master copy in ``ASSIGNMENT/``. ``feedback_dir``, when given, receives one HTML page per
+    trainee and notebook, ``ФАМИЛИЯ_ЗАДАНИЕ.html``. Raises GradingError for wrong input.
+    """
+    say = progress or (lambda text: None)
+    folder, course_root, source_root = Path(folder), Path(course_root).resolve(), Path(source_root)
+    if not folder.is_dir():
+        raise GradingError(f"Папки с работами «{folder}» нет. Проверьте путь.")
+    masters = {p.stem: nbformat.read(p, as_version=4)
+               for p in sorted((source_root / assignment).glob("*.ipynb"))}
+    if not masters:
+        raise GradingError(f"Нет эталона задания {assignment}: в {source_root / assignment} "
+                           f"нет блокнотов .ipynb.")
+    candidates, rejected = scan_folder(folder, masters)
+    if not candidates and not rejected:
+        raise GradingError(f"В папке «{folder}» нет ни одного файла: проверять нечего.")
+    tests = {c.metadata.nbgrader["grade_id"] for nb in masters.values() for c in nb.cells
+             if _kind(c) == "test" and c.metadata.nbgrader.get("grade")}
+
+    say(f"Готовлю задание {assignment} (nbgrader generate_assignment) ...")
+    prepare_course(course_root, assignment, source_root, limits)
+    releases = {name: nbformat.read(course_root / "release" / assignment / f"{name}.ipynb", 4)
+                for name in masters}
+
+    from nbgrader.api import Gradebook
+
+    by_student: dict[str, list[Candidate]] = {}
+    for cand in candidates:
+        by_student.setdefault(cand.student, []).append(cand)
+    results: dict[str, TraineeResult] = {}
+    with warnings.catch_warnings(), Gradebook(_db_url(course_root), COURSE_ID) as gb:
+        warnings.simplefilter("ignore")  # SQLAlchemy's SAWarnings from nbgrader's models
+        for student, cands in sorted(by_student.items()):
+            _clear_trainee(course_root, assignment, student)
+            result = TraineeResult(student, max((c.name for c in cands), key=len),
+                                   [c.path.name for c in cands], 0.0, 0.0)
+            result.problems = [p for c in cands for p in c.problems]
+            for cand in cands:
+                if cand.nb is None:
+                    continue
+                nb, notes = repair(cand.nb, releases[cand.notebook])
+                result.problems += notes
+                target = course_root / "submitted" / student / assignment
+                target.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, target / f"{cand.notebook}.ipynb")
+            gb.update_or_create_student(student, last_name=result.name)
+            result.graded = any(c.nb is not None for c in cands)
+            results[student] = result
+
+    to_grade = [s for s, r in results.items() if r.graded]
+    code_cells = sum(1 for nb in masters.values() for c in nb.cells if c.cell_type == "code")
+    wall = 60 + code_cells * ((limits.timeout or 60) + 5)
+    if to_grade:
+        say(f"Проверяю работы: {', '.join(to_grade)} (nbgrader autograde, generate_feedback) ...")
+    outcomes = _run_workers(course_root, assignment, to_grade, limits, wall)
+
+    with warnings.catch_warnings(), Gradebook(_db_url(course_root), COURSE_ID) as gb:
+        warnings.simplefilter("ignore")
+        for student, result in results.items():
+            outcome = outcomes.get(student, {})
+            if result.graded and not outcome.get("autograde", {}).get("success"):
+                result.problems.append(_failure(outcome, limits))
+                result.graded = False
+            elif result.graded and not outcome.get("feedback", {}).get("success"):
+                result.problems.append("отзыв для слушателя не создан (см. logs в папке проверки)")
+            if not result.graded:
+                _clear_trainee(course_root, assignment, student)
+                _record_zero(gb, assignment, student)
+            result.score, result.max_score, result.manual_max, result.failed_checks = _scores(
+                gb, assignment, student, tests)
+            for name in masters:
+                result.problems += _outputs_problems(
+                    course_root / "autograded" / student / assignment / f"{name}.ipynb", limits)
+            result.feedback = sorted((course_root / "feedback" / student / assignment).glob("*.html"))
+            if feedback_dir is not None and result.feedback:
+                out = Path(feedback_dir)
+                out.mkdir(parents=True, exist_ok=True)
+                copies = [out / f"{student}_{page.name}" for page in result.feedback]
+                for page, copy in zip(result.feedback, copies):
+                    shutil.copyfile(page, copy)
+                result.feedback = copies
+            if result.manual_max:
+                result.problems.append(f"ещё {_num(result.manual_max)} балл. выставляет "
+                                       f"преподаватель вручную (nbgrader formgrader)")
+            say(f"  {student}: {_num(result.score)} из {_num(result.max_score)}")
+    return Report(assignment, list(results.values()), rejected, course_root)
+
+
+# ---------------------------------------------------------------------------------------------
+# Table and CSV
+
+def _num(value: float) -> str:
+    """A score as a Russian reader writes it: 7, 7,5."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _rows(report: Report) -> list[dict[str, str]]:
+    rows = []
+    for r in report.results:
+        rows.append({"слушатель": r.student, "имя": r.name, "файл": ", ".join(r.files),
+                     "баллы": _num(r.score), "из": _num(r.max_score),
+                     "ручная проверка, из": _num(r.manual_max), "проверено": "да" if r.graded
+                     else "нет", "замечания": "; ".join(r.problems),
+                     "непройденные проверки": ", ".join(r.failed_checks),
+                     "отзыв": ", ".join(str(p) for p in r.feedback)})
+    for name, reason in report.rejected:
+        rows.append({"слушатель": "", "имя": "", "файл": name, "баллы": "", "из": "",
+                     "ручная проверка, из": "", "проверено": "нет", "замечания": reason,
+                     "непройденные проверки": "", "отзыв": ""})
+    return rows
+
+
+def format_table(report: Report) -> str:
+    """The per-trainee table the instructor reads in the terminal."""
+    header = ["№", "слушатель", "файл", "баллы", "из", "замечания"]
+    lines = []
+    for i, row in enumerate(_rows(report), start=1):
+        lines.append([str(i), row["слушатель"] or "—", row["файл"], row["баллы"] or "—",
+                      row["из"] or "—", row["замечания"] or "—"])
+    widths = [max(len(r[k]) for r in [header, *lines]) for k in range(len(header) - 1)]
+    out = []
+    for row in [header, *lines]:
+        cells = [row[k].ljust(widths[k]) if k in (1, 2) else row[k].rjust(widths[k])
+                 for k in range(len(widths))]
+        out.append("  ".join(cells + [row[-1]]).rstrip())
+    graded = sum(1 for r in report.results if r.graded)
+    title = (f"Задание {report.assignment}: слушателей {len(report.results)}, проверено "
+             f"{graded}, не принято файлов {len(report.rejected)}")
+    return "\n".join([title, "", *out])
+
+
+def write_csv(report: Report, path: Path | str) -> Path:
+    """Grades as CSV for Excel: UTF-8 with BOM, «;» between columns, decimal comma."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, delimiter=";")
+        writer.writeheader()
+        writer.writerows(_rows(report))
+    return path
+
+
+def main(assignment: str, folder: str | Path, csv_path: str | Path | None = None,
+         feedback_dir: str | Path | None = None) -> int:
+    """``infowork grade ASSIGNMENT FOLDER``: 0 when grading ran (even if some notebooks were
+    broken), 2 when the instructor's input is wrong."""
+    from infowork.course import load_manifest
+
+    try:
+        module = load_manifest().module(assignment)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 2
+    if not module.assignment or not module.solution_path().exists():
+        print(f"У модуля {assignment} пока нет задания для проверки "
+              f"(нет solutions/{assignment}/{module.assignment or '...'}).", file=sys.stderr)
+        return 2
+    try:
+        report = grade_folder(assignment, folder, feedback_dir=feedback_dir,
+                              progress=lambda text: print(text, flush=True))
+    except GradingError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print()
+    print(format_table(report))
+    csv_file = write_csv(report, csv_path or DEFAULT_COURSE_ROOT / f"{assignment}_grades.csv")
+    print()
+    print(f"Оценки записаны в {csv_file}")
+    where = feedback_dir or report.course_root / "feedback"
+    print(f"Отзывы для слушателей (HTML, без кода скрытых проверок): {where}")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 4 and sys.argv[1] == "--worker":
+        sys.exit(_worker(*sys.argv[2:]))
+    print("Запускайте проверку командой: infowork grade ЗАДАНИЕ ПАПКА", file=sys.stderr)
+    sys.exit(2)
