@@ -23,7 +23,8 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_ARGS) "$$($(BIN)/infowork course --first-lesson)"
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url="/lab/tree/$$($(BIN)/infowork course --first-lesson)" $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
