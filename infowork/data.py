@@ -83,19 +83,20 @@ def load(name: str) -> pd.DataFrame:
     if not file.is_file():
         raise DataError(f"Файл набора «{name}» не найден: {file}. "
                         f"Пересоздайте наборы командой: make datasets")
-    return _read_cached(name, file.stat().st_mtime_ns).copy()
+    return _read_cached(name, str(file), file.stat().st_mtime_ns).copy()
 
 
 @lru_cache(maxsize=32)
-def _read_cached(name: str, mtime_ns: int) -> pd.DataFrame:
+def _read_cached(name: str, file: str, mtime_ns: int) -> pd.DataFrame:
+    """The parsed file; keyed by path and modification time so a regenerated file is reread."""
     dataset = SCHEMA[name]
     read_as = {}
     for col in dataset.columns:
         read_as[col.name] = {"int": "int64", "float": "float64", "bool": "bool"}.get(col.kind, "str")
-    frame = pd.read_csv(path(name), dtype=read_as, keep_default_na=False, na_values=[],
+    frame = pd.read_csv(file, dtype=read_as, keep_default_na=False, na_values=[],
                         encoding="utf-8")
     if list(frame.columns) != dataset.column_names:
-        raise DataError(f"Файл {path(name)}: столбцы {list(frame.columns)} не совпадают "
+        raise DataError(f"Файл {file}: столбцы {list(frame.columns)} не совпадают "
                         f"со справочником данных. Пересоздайте наборы командой: make datasets")
     for col in dataset.columns:
         if col.kind in {"datetime", "date"}:
@@ -291,9 +292,11 @@ def _excel_rows(raw: bytes, path, sheet):
     widest = max((len(filled(r)) for r in values[:50]), default=0)
     if widest == 0:
         raise DataError(f"Лист «{sheet_name}» файла «{path}» пуст.")
-    header_index = next(i for i, r in enumerate(values[:50])
-                        if len(filled(r)) >= max(1, 0.6 * widest)
-                        and all(isinstance(v, str) for v in filled(r)))
+    # The header is the first wide row of text; title rows above it are narrow.
+    header_index = next((i for i, r in enumerate(values[:50])
+                         if len(filled(r)) >= max(1, 0.6 * widest)
+                         and all(isinstance(v, str) for v in filled(r))),
+                        next(i for i, r in enumerate(values) if filled(r)))
     width = max(i + 1 for i, v in enumerate(values[header_index]) if v is not None)
     header = [("" if v is None else str(v)) for v in values[header_index][:width]]
     rows, line_numbers = [], []
