@@ -1,0 +1,84 @@
+"""Shared fixtures: the assignments of the ready modules, their proofs files, and trainee-like
+submissions built from them (the proofs harness and the grading round trip both use these)."""
+from __future__ import annotations
+
+import copy
+import re
+
+import nbformat
+import pytest
+import yaml
+
+from infowork import ROOT
+from infowork.course import load_manifest
+
+# Fixture notebooks are data for tests, not notebooks for nbval to run.
+collect_ignore_glob = ["fixtures/*"]
+
+PROOFS_DIR = ROOT / "tests" / "proofs"
+_MARKERS = re.compile(r"^[ \t]*###[ \t]*(BEGIN|END) SOLUTION[^\n]*\n?", re.MULTILINE)
+
+
+def assignment_modules():
+    """Ready modules whose assignment has a master copy in solutions/ (test parameters)."""
+    return [m for m in load_manifest().ready_modules
+            if m.assignment and m.solution_path().exists()]
+
+
+def grade_meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def is_test_cell(cell) -> bool:
+    """An autograded test cell: graded, not a solution, code."""
+    meta = grade_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_answer_cell(cell) -> bool:
+    return cell.cell_type == "code" and bool(grade_meta(cell).get("solution"))
+
+
+def read_proofs(module_id: str) -> dict:
+    """tests/proofs/<module_id>.yml as a dict with the three sections (see its README)."""
+    path = PROOFS_DIR / f"{module_id}.yml"
+    if not path.exists():
+        pytest.fail(f"Нет файла доказательств {path.relative_to(ROOT)}: для каждого готового "
+                    f"задания нужны неверные ответы (см. tests/proofs/README.md).")
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh) or {}
+    raw.setdefault("wrong", [])
+    raw.setdefault("alternatives", [])
+    raw.setdefault("partial", None)
+    return raw
+
+
+def partial_replacements(proofs: dict) -> dict[str, str]:
+    """step -> code of the first `wrong` entry of each step listed in `partial.replace`."""
+    partial = proofs.get("partial") or {}
+    chosen = {}
+    for step in partial.get("replace", []):
+        entry = next((e for e in proofs["wrong"] if e["step"] == step), None)
+        if entry is None:
+            pytest.fail(f"partial.replace: у шага {step} нет ни одной записи в wrong.")
+        chosen[step] = entry["code"]
+    return chosen
+
+
+def solution_code(cell) -> str:
+    """A solution cell's code as a trainee would type it (without the nbgrader markers)."""
+    return _MARKERS.sub("", cell.source)
+
+
+def fill_exercise(exercise, solution, replacements: dict[str, str] | None = None):
+    """A trainee's notebook: the exercise copy with every answer cell filled in with the
+    solution's code, or with ``replacements[grade_id]`` where given."""
+    replacements = replacements or {}
+    answers = {grade_meta(c)["grade_id"]: solution_code(c) for c in solution.cells
+               if is_answer_cell(c)}
+    nb = copy.deepcopy(exercise)
+    for cell in nb.cells:
+        grade_id = grade_meta(cell).get("grade_id")
+        if is_answer_cell(cell) and grade_id in answers:
+            cell.source = replacements.get(grade_id, answers[grade_id])
+    return nb
