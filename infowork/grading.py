@@ -53,7 +53,7 @@ DEFAULT_COURSE_ROOT = ROOT / "grading"
 SOURCE_ROOT = ROOT / "solutions"
 COURSE_ID = "infowork"
 #: Columns of the grades CSV (Russian, for the instructor's Excel).
-CSV_COLUMNS = ["слушатель", "имя", "файл", "баллы", "из", "ручная проверка, из", "проверено",
+CSV_COLUMNS = ["слушатель", "имя", "файл", "баллы", "из", "ручная проверка (из)", "проверено",
                "замечания", "непройденные проверки", "отзыв"]
 MAX_FILE_MB = 200
 
@@ -693,13 +693,13 @@ def _rows(report: Report) -> list[dict[str, str]]:
     for r in report.results:
         rows.append({"слушатель": r.student, "имя": r.name, "файл": ", ".join(r.files),
                      "баллы": _num(r.score), "из": _num(r.max_score),
-                     "ручная проверка, из": _num(r.manual_max), "проверено": "да" if r.graded
+                     "ручная проверка (из)": _num(r.manual_max), "проверено": "да" if r.graded
                      else "нет", "замечания": "; ".join(r.problems),
                      "непройденные проверки": ", ".join(r.failed_checks),
                      "отзыв": ", ".join(str(p) for p in r.feedback)})
     for name, reason in report.rejected:
         rows.append({"слушатель": "", "имя": "", "файл": name, "баллы": "", "из": "",
-                     "ручная проверка, из": "", "проверено": "нет", "замечания": reason,
+                     "ручная проверка (из)": "", "проверено": "нет", "замечания": reason,
                      "непройденные проверки": "", "отзыв": ""})
     return rows
 
