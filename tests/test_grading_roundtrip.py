@@ -1,0 +1,292 @@
+"""The instructor's grading round trip with real nbgrader, in a temporary course folder.
+
+For each ready module, ONE grading run gets a folder such as an instructor collects from a class:
+the solution, the blank exercise, the `partial` submission from tests/proofs/, an invalid-JSON
+file, a notebook with deleted nbgrader cells, a renamed notebook with a huge output, one with an
+endless loop and a memory hog, and two files that cannot be matched. Every trainee must be scored
+as they deserve and reported, and the folder must stay untouched.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from infowork import grading
+
+from conftest import (assignment_modules, fill_exercise, grade_meta, is_answer_cell,
+                      is_test_cell, partial_replacements, read_proofs)
+
+MODULES = assignment_modules()
+CELL_TIMEOUT = 10  # seconds per cell for these runs: the endless loop costs this much
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
+
+
+@dataclass
+class Expect:
+    total: float                 # autograded points of the assignment
+    last_step: str               # the last answer cell that autograded checks depend on
+    last_step_points: float      # points of the checks right after it
+    partial: float
+
+
+def _expectations(solution, proofs) -> Expect:
+    total = sum(float(grade_meta(c)["points"]) for c in solution.cells if is_test_cell(c))
+    last, points, current, running = None, 0.0, None, 0.0
+    for cell in solution.cells:
+        if is_answer_cell(cell):
+            current, running = grade_meta(cell)["grade_id"], 0.0
+        elif is_test_cell(cell) and current:
+            running += float(grade_meta(cell)["points"])
+            last, points = current, running
+    return Expect(total, last, points, float(proofs["partial"]["score"]))
+
+
+def _without(nb, grade_ids):
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if grade_meta(c).get("grade_id") not in grade_ids]
+    return nb
+
+
+def _tests_of(nb, step):
+    """grade_ids of the test cells that follow answer cell ``step`` (until the next answer)."""
+    found, inside = [], False
+    for cell in nb.cells:
+        if is_answer_cell(cell):
+            inside = grade_meta(cell)["grade_id"] == step
+        elif inside and is_test_cell(cell):
+            found.append(grade_meta(cell)["grade_id"])
+    return found
+
+
+def _append_to_answer(nb, step, code):
+    for cell in nb.cells:
+        if grade_meta(cell).get("grade_id") == step:
+            cell.source += "\n" + code
+    return nb
+
+
+def build_inbox(folder: Path, module) -> Expect:
+    """Write the class's files into ``folder``; return what their grades must be."""
+    solution = nbformat.read(module.solution_path(), as_version=4)
+    exercise = nbformat.read(module.exercise_path(), as_version=4)
+    proofs = read_proofs(module.id)
+    expect = _expectations(solution, proofs)
+    nb_name = module.id
+    first_step = next(grade_meta(c)["grade_id"] for c in solution.cells if is_answer_cell(c))
+    first_test = next(grade_meta(c)["grade_id"] for c in solution.cells if is_test_cell(c))
+    done = fill_exercise(exercise, solution)
+
+    nbformat.write(done, folder / f"ivanova_{nb_name}.ipynb")
+    nbformat.write(exercise, folder / f"Петров_{nb_name} (1).ipynb")
+    nbformat.write(fill_exercise(exercise, solution, partial_replacements(proofs)),
+                   folder / f"sidorov-{nb_name} .ipynb")
+    (folder / f"kozlov_{nb_name}.ipynb").write_text('{"cells": [{"cell_type": "code", ',
+                                                   encoding="utf-8")
+    # Deleted: the first check alone (restored and scored) and the whole last step (0 for it).
+    nbformat.write(_without(done, {first_test, expect.last_step,
+                                   *_tests_of(solution, expect.last_step)}),
+                   folder / f"Smirnova_{nb_name}.ipynb")
+    # Renamed by the trainee, with a huge printout in the first answer.
+    huge = _append_to_answer(copy.deepcopy(done), first_step,
+                             "for _ in range(20000):\n    print('=' * 80)")
+    nbformat.write(huge, folder / "Волков_задание (2).ipynb")
+    # A memory hog after the first answer and an endless loop in place of the last step.
+    hog = fill_exercise(exercise, solution, {expect.last_step: "while True:\n    pass"})
+    hog = _append_to_answer(hog, first_step, "_waste = bytearray(8 * 1024**3)")
+    nbformat.write(hog, folder / f"orlova_{nb_name}.ipynb")
+    (folder / "notes.txt").write_text("Списки группы", encoding="utf-8")
+    nbformat.write(done, folder / "zadanie (1).ipynb")
+    return expect
+
+
+def _fingerprint(folder: Path) -> dict[str, tuple[str, int, int]]:
+    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size,
+                     p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+@dataclass
+class Graded:
+    module: object
+    expect: Expect
+    report: grading.Report
+    table: str
+    csv_path: Path
+    before: dict
+    inbox: Path
+    course: Path
+    feedback: Path
+    progress: list[str]
+
+
+@pytest.fixture(scope="session")
+def course_root(tmp_path_factory):
+    """One nbgrader course folder for all modules, as an instructor's grading/ is."""
+    return tmp_path_factory.mktemp("course")
+
+
+@pytest.fixture(scope="module", params=MODULES, ids=lambda m: m.id)
+def graded(request, course_root, tmp_path_factory) -> Graded:
+    module = request.param
+    inbox = tmp_path_factory.mktemp(f"inbox-{module.id}")
+    expect = build_inbox(inbox, module)
+    before = _fingerprint(inbox)
+    feedback = tmp_path_factory.mktemp(f"feedback-{module.id}")
+    progress: list[str] = []
+    report = grading.grade_folder(module.id, inbox, course_root=course_root,
+                                  feedback_dir=feedback,
+                                  limits=grading.Limits(timeout=CELL_TIMEOUT),
+                                  progress=progress.append)
+    csv_path = grading.write_csv(report, course_root / f"{module.id}_grades.csv")
+    return Graded(module, expect, report, grading.format_table(report), csv_path, before, inbox,
+                  course_root, feedback, progress)
+
+
+def test_solution_gets_full_autograded_marks(graded):
+    r = graded.report.result("ivanova")
+    assert r.graded and r.max_score == graded.expect.total
+    assert r.score == graded.expect.total, r.failed_checks
+    assert not [p for p in r.problems if "вручную" not in p], r.problems
+
+
+def test_blank_exercise_gets_zero_without_an_error(graded):
+    r = graded.report.result("petrov")
+    assert r.graded, r.problems
+    assert (r.score, r.max_score) == (0, graded.expect.total)
+    assert r.name == "Петров" and r.files == [f"Петров_{graded.module.id} (1).ipynb"]
+    assert not [p for p in r.problems if "вручную" not in p], r.problems
+
+
+def test_partial_submission_gets_exactly_its_score(graded):
+    r = graded.report.result("sidorov")
+    assert r.graded and r.score == graded.expect.partial, (r.score, r.failed_checks)
+
+
+def test_invalid_json_is_reported_and_scored_zero(graded):
+    r = graded.report.result("kozlov")
+    assert not r.graded
+    assert (r.score, r.max_score) == (0, graded.expect.total)
+    assert "файл не является блокнотом Jupyter (повреждённый JSON)" in r.problems
+
+
+def test_deleted_cells_are_restored_and_scored(graded):
+    r = graded.report.result("smirnova")
+    assert r.graded
+    assert r.score == graded.expect.total - graded.expect.last_step_points, r.failed_checks
+    assert any("с проверкой" in p and "удалена — восстановлена" in p for p in r.problems)
+    assert any(f"ячейка для ответа {graded.expect.last_step} удалена" in p for p in r.problems)
+
+
+def test_renamed_notebook_with_huge_output_is_graded(graded):
+    r = graded.report.result("volkov")
+    assert r.graded and r.score == graded.expect.total, r.failed_checks
+    assert any("переименован" in p for p in r.problems)
+    assert "слишком длинный вывод — обрезан" in r.problems
+
+
+def test_endless_loop_and_memory_hog_are_stopped_and_the_rest_is_graded(graded):
+    r = graded.report.result("orlova")
+    assert r.graded, r.problems
+    assert r.score == graded.expect.total - graded.expect.last_step_points, r.failed_checks
+    assert any("превышено время выполнения" in p for p in r.problems), r.problems
+    assert any("не хватило памяти" in p for p in r.problems), r.problems
+
+
+def test_unmatched_files_are_reported_not_skipped(graded):
+    reasons = dict(graded.report.rejected)
+    assert set(reasons) == {"notes.txt", "zadanie (1).ipynb"}
+    assert "в имени нет фамилии" in reasons["zadanie (1).ipynb"]
+    assert {r.student for r in graded.report.results} == {
+        "ivanova", "petrov", "sidorov", "kozlov", "smirnova", "volkov", "orlova"}
+
+
+def test_table_shows_every_trainee_score_and_problem(graded):
+    lines = graded.table.splitlines()
+    assert "слушатель" in lines[2] and "баллы" in lines[2] and "замечания" in lines[2]
+    total = f"{graded.expect.total:g}".replace(".", ",")
+    row = next(line for line in lines if " ivanova " in line)
+    assert re.search(rf"\b{total}\s+{total}\b", row)
+    row = next(line for line in lines if " kozlov " in line)
+    assert "повреждённый JSON" in row
+    assert any("notes.txt" in line and "ожидается файл .ipynb" in line for line in lines)
+    assert "слушателей 7, проверено 6, не принято файлов 2" in lines[0]
+
+
+def test_csv_opens_in_excel_and_matches_the_report(graded):
+    raw = graded.csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so Excel reads Cyrillic"
+    with open(graded.csv_path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert list(rows[0]) == grading.CSV_COLUMNS
+    by_student = {row["слушатель"]: row for row in rows if row["слушатель"]}
+    for r in graded.report.results:
+        assert by_student[r.student]["баллы"] == f"{r.score:g}".replace(".", ",")
+        assert by_student[r.student]["из"] == f"{graded.expect.total:g}".replace(".", ",")
+    assert by_student["petrov"]["имя"] == "Петров"
+    assert by_student["kozlov"]["проверено"] == "нет"
+    assert len(rows) == 7 + 2
+
+
+def test_gradebook_holds_the_same_scores(graded):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(grading._db_url(graded.course), grading.COURSE_ID) as gb:
+        for r in graded.report.results:
+            submission = gb.find_submission(graded.module.id, r.student)
+            assert submission.code_score >= r.score
+        assert gb.find_student("petrov").last_name == "Петров"
+
+
+def test_feedback_does_not_reveal_hidden_tests(graded):
+    solution = nbformat.read(graded.module.solution_path(), as_version=4)
+    exercise = nbformat.read(graded.module.exercise_path(), as_version=4)
+    visible = "\n".join(c.source for c in exercise.cells)
+    hidden_lines = {line.strip() for c in solution.cells if is_test_cell(c)
+                    for block in HIDDEN.findall(c.source) for line in block.splitlines()
+                    if len(line.strip()) > 12 and line.strip() not in visible}
+    assert hidden_lines, "the assignment has hidden tests"
+    pages = sorted(graded.feedback.glob("*.html"))
+    assert {p.name for p in pages} == {f"{s}_{graded.module.id}.html" for s in
+                                       ("ivanova", "petrov", "sidorov", "smirnova", "volkov",
+                                        "orlova")}
+    for page in pages:
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+        leaked = [line for line in hidden_lines if line in text]
+        assert not leaked, f"{page.name} shows hidden test code: {leaked[:3]}"
+        assert "BEGIN HIDDEN TESTS" not in text
+    partial = html.unescape(re.sub(r"<[^>]+>", "", (graded.feedback /
+                            f"sidorov_{graded.module.id}.html").read_text(encoding="utf-8")))
+    assert "скрытые проверки" in partial
+    assert re.search(r"AssertionError: [^\n]*[а-яё]", partial), \
+        "a failed check shows its Russian message"
+
+
+def test_input_folder_is_unchanged(graded):
+    assert _fingerprint(graded.inbox) == graded.before
+
+
+def test_regrading_updates_the_gradebook_and_keeps_the_others(graded, tmp_path):
+    """A rerun over the same course folder: sidorov sends a corrected notebook."""
+    if graded.module is not MODULES[0]:
+        pytest.skip("the gradebook's rerun is the same for every module: checked once")
+    solution = nbformat.read(graded.module.solution_path(), as_version=4)
+    exercise = nbformat.read(graded.module.exercise_path(), as_version=4)
+    nbformat.write(fill_exercise(exercise, solution),
+                   tmp_path / f"sidorov_{graded.module.id}.ipynb")
+    report = grading.grade_folder(graded.module.id, tmp_path, course_root=graded.course,
+                                  limits=grading.Limits(timeout=CELL_TIMEOUT))
+    assert report.result("sidorov").score == graded.expect.total
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(grading._db_url(graded.course), grading.COURSE_ID) as gb:
+        assert gb.find_submission(graded.module.id, "sidorov").code_score == graded.expect.total
+        assert gb.find_submission(graded.module.id, "ivanova").code_score == graded.expect.total
+        assert gb.find_submission(graded.module.id, "kozlov").code_score == 0
