@@ -424,6 +424,37 @@ def _tail(text: str, lines: int = 8) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
+#: English labels of nbgrader's feedback page and their Russian text (the page a trainee reads).
+FEEDBACK_LABELS = {
+    "(Score: ": "(баллы: ", ">Test cell<": ">Проверка<", ">Coding free-response<": ">Ответ кодом<",
+    ">Written response<": ">Письменный ответ<", ">Task<": ">Задача<", ">Comment<": ">Комментарий<",
+    "Late submission penalty": "Штраф за опоздание", "Score: ": "Баллы: ", "(Top)": "(к началу)",
+    "Student's answer": "Ответ слушателя", "Student's task": "Задача слушателя",
+    "Grade cell: ": "Проверка: ", "Task: ": "Задача: ", "<b>Comments:</b>": "<b>Комментарий:</b>",
+    "<html>": '<html lang="ru">',
+}
+
+
+def _russian_feedback_template(course_root: Path) -> Path:
+    """nbgrader's feedback template with Russian labels, written into the course folder.
+
+    Generated from the installed nbgrader rather than copied into the kit, so it follows
+    nbgrader's version; the round-trip test checks that the labels really are Russian.
+    """
+    import nbgrader
+
+    original = (Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" /
+                "templates" / "feedback")
+    target = course_root / "templates" / "feedback"
+    target.mkdir(parents=True, exist_ok=True)
+    text = (original / "index.html.j2").read_text(encoding="utf-8")
+    for english, russian in FEEDBACK_LABELS.items():
+        text = text.replace(english, russian)
+    (target / "index.html.j2").write_text(text, encoding="utf-8")
+    shutil.copyfile(original / "conf.json", target / "conf.json")
+    return target.parent
+
+
 def prepare_course(course_root: Path, assignment: str, source_root: Path,
                    limits: Limits) -> None:
     """Write the course folder's config and register the master copy with nbgrader."""
@@ -431,6 +462,8 @@ def prepare_course(course_root: Path, assignment: str, source_root: Path,
     config = _CONFIG.format(kit_config=str(ROOT / "nbgrader_config.py"), root=str(course_root),
                             source=str(source_root), db_url=_db_url(course_root),
                             course_id=COURSE_ID)
+    templates = _russian_feedback_template(course_root)
+    config += f"c.HTMLExporter.extra_template_basedirs = [{str(templates)!r}]\n"
     if limits.timeout is not None:
         config += f"c.Execute.timeout = {int(limits.timeout)}\n"
     (course_root / "nbgrader_config.py").write_text(config, encoding="utf-8")

@@ -264,6 +264,8 @@ def test_feedback_does_not_reveal_hidden_tests(graded):
     partial = html.unescape(re.sub(r"<[^>]+>", "", (graded.feedback /
                             f"sidorov_{graded.module.id}.html").read_text(encoding="utf-8")))
     assert "скрытые проверки" in partial
+    assert "Ответ слушателя" in partial and "Student's answer" not in partial, \
+        "the feedback page speaks Russian"
     assert re.search(r"AssertionError: [^\n]*[а-яё]", partial), \
         "a failed check shows its Russian message"
 
