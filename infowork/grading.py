@@ -650,13 +650,16 @@ def grade_folder(assignment: str, folder: Path | str,
                 for name in masters}
 
     from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+
+    # nbgrader's models make SQLAlchemy warn on every submission: noise for an instructor.
+    warnings.filterwarnings("ignore", category=SAWarning)
 
     by_student: dict[str, list[Candidate]] = {}
     for cand in candidates:
         by_student.setdefault(cand.student, []).append(cand)
     results: dict[str, TraineeResult] = {}
-    with warnings.catch_warnings(), Gradebook(_db_url(course_root), COURSE_ID) as gb:
-        warnings.simplefilter("ignore")  # SQLAlchemy's SAWarnings from nbgrader's models
+    with Gradebook(_db_url(course_root), COURSE_ID) as gb:
         for student, cands in sorted(by_student.items()):
             _clear_trainee(course_root, assignment, student)
             result = TraineeResult(student, max((c.name for c in cands), key=len),
@@ -681,8 +684,7 @@ def grade_folder(assignment: str, folder: Path | str,
         say(f"Проверяю работы: {', '.join(to_grade)} (nbgrader autograde, generate_feedback) ...")
     outcomes = _run_workers(course_root, assignment, to_grade, limits, wall)
 
-    with warnings.catch_warnings(), Gradebook(_db_url(course_root), COURSE_ID) as gb:
-        warnings.simplefilter("ignore")
+    with Gradebook(_db_url(course_root), COURSE_ID) as gb:
         for student, result in results.items():
             outcome = outcomes.get(student, {})
             if result.graded and not outcome.get("autograde", {}).get("success"):

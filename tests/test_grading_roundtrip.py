@@ -4,7 +4,8 @@ For each ready module, ONE grading run gets a folder such as an instructor colle
 the solution, the blank exercise, the `partial` submission from tests/proofs/, an invalid-JSON
 file, a notebook with deleted nbgrader cells, a renamed notebook with a huge output, one with an
 endless loop and a memory hog, and two files that cannot be matched. Every trainee must be scored
-as they deserve and reported, and the folder must stay untouched.
+as they deserve and reported, and the folder must stay untouched. The modules are graded two at
+a time, each in its own temporary course folder.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import csv
 import hashlib
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,27 +128,40 @@ class Graded:
     progress: list[str]
 
 
+def _grade_module(module, root: Path) -> Graded:
+    inbox, feedback, course = root / "inbox", root / "feedback", root / "course"
+    inbox.mkdir()
+    expect = build_inbox(inbox, module)
+    before = _fingerprint(inbox)
+    progress: list[str] = []
+    report = grading.grade_folder(module.id, inbox, course_root=course, feedback_dir=feedback,
+                                  limits=grading.Limits(timeout=CELL_TIMEOUT),
+                                  progress=progress.append)
+    csv_path = grading.write_csv(report, course / f"{module.id}_grades.csv")
+    return Graded(module, expect, report, grading.format_table(report), csv_path, before, inbox,
+                  course, feedback, progress)
+
+
 @pytest.fixture(scope="session")
-def course_root(tmp_path_factory):
-    """One nbgrader course folder for all modules, as an instructor's grading/ is."""
-    return tmp_path_factory.mktemp("course")
+def all_graded(tmp_path_factory) -> dict[str, Graded | Exception]:
+    """Each module's class graded in its own course folder, two modules at a time (the
+    nbgrader work happens in child processes, so threads are enough)."""
+    def one(module):
+        try:
+            return _grade_module(module, tmp_path_factory.mktemp(module.id))
+        except Exception as exc:  # noqa: BLE001 - reported by each test of that module
+            return exc
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip([m.id for m in MODULES], pool.map(one, MODULES)))
 
 
 @pytest.fixture(scope="module", params=MODULES, ids=lambda m: m.id)
-def graded(request, course_root, tmp_path_factory) -> Graded:
-    module = request.param
-    inbox = tmp_path_factory.mktemp(f"inbox-{module.id}")
-    expect = build_inbox(inbox, module)
-    before = _fingerprint(inbox)
-    feedback = tmp_path_factory.mktemp(f"feedback-{module.id}")
-    progress: list[str] = []
-    report = grading.grade_folder(module.id, inbox, course_root=course_root,
-                                  feedback_dir=feedback,
-                                  limits=grading.Limits(timeout=CELL_TIMEOUT),
-                                  progress=progress.append)
-    csv_path = grading.write_csv(report, course_root / f"{module.id}_grades.csv")
-    return Graded(module, expect, report, grading.format_table(report), csv_path, before, inbox,
-                  course_root, feedback, progress)
+def graded(request, all_graded) -> Graded:
+    result = all_graded[request.param.id]
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def test_solution_gets_full_autograded_marks(graded):

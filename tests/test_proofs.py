@@ -2,7 +2,7 @@
 wrong answers (tests/proofs/<module>.yml) fail exactly the checks they should, with a Russian
 message, and other correct approaches pass every check.
 
-One kernel per module runs the solution top to bottom, saving the namespace just before each
+One kernel per module (two modules at a time) runs the solution top to bottom, saving the namespace just before each
 step's answer cell. Each proof entry then restores that namespace, runs its own code in place of
 the answer cell and every cell after it, and records which cells raised. After a step's entries
 the saved namespace is restored once more and the original solution must pass again: that proves
@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import nbformat
@@ -114,7 +114,27 @@ def _run_from(kernel: _Kernel, nb, start: int, replacements: dict[int, str]) -> 
 
 
 @functools.cache
+def _all_runs() -> dict[str, ProofRun | Exception]:
+    """Every module's proofs, two modules at a time (each in its own kernel)."""
+    def one(module_id):
+        try:
+            return _proof_run(module_id)
+        except Exception as exc:  # noqa: BLE001 - reported by each test of that module
+            return exc
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ids = [m.id for m in MODULES]
+        return dict(zip(ids, pool.map(one, ids)))
+
+
 def proof_run(module_id: str) -> ProofRun:
+    run = _all_runs()[module_id]
+    if isinstance(run, Exception):
+        raise run
+    return run
+
+
+def _proof_run(module_id: str) -> ProofRun:
     module = next(m for m in MODULES if m.id == module_id)
     path = module.solution_path()
     nb = nbformat.read(path, as_version=4)
