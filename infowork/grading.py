@@ -34,7 +34,7 @@ import sys
 import time
 import unicodedata
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -64,21 +64,33 @@ class GradingError(RuntimeError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for one trainee's grading process (nbgrader and the kernel it starts)."""
+    """Resource limits for grading: the grading process and every kernel it starts (a kernel
+    inherits them) each get at most this much memory, CPU time and file size."""
 
     memory_mb: int = 2048       # address space of each process
-    cpu_seconds: int = 900      # CPU time of each process
+    cpu_seconds: int = 900      # CPU time of each kernel (the worker gets more per trainee)
     file_mb: int = 256          # largest file a process may write
     timeout: int | None = None  # per-cell timeout; None keeps nbgrader_config.py's value
 
-    def apply(self) -> None:  # runs in the child, before exec
-        import resource
-
+    def apply(self, trainees: int = 1) -> bool:
+        """Limit the current process (the worker calls this before it imports nbgrader, so
+        no preexec_fn is needed and threads in the parent are safe). False where the OS has
+        no such limits (Windows): grading still runs, only without them."""
+        try:
+            import resource
+        except ImportError:
+            return False
         mb = 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (self.memory_mb * mb, self.memory_mb * mb))
-        resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds + 5))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (self.file_mb * mb, self.file_mb * mb))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        cpu = self.cpu_seconds + 30 * trainees
+        for name, value in (("RLIMIT_AS", self.memory_mb * mb), ("RLIMIT_CPU", cpu),
+                            ("RLIMIT_FSIZE", self.file_mb * mb), ("RLIMIT_CORE", 0)):
+            which = getattr(resource, name, None)
+            if which is None:
+                continue
+            hard = resource.getrlimit(which)[1]
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(which, (value, hard if name == "RLIMIT_CPU" else value))
+        return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,6 +312,10 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode
     and Russian notes.
     """
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    if (nb.nbformat, nb.nbformat_minor) < (4, 5):  # an older Jupyter: cells without ids
+        nb.nbformat, nb.nbformat_minor = 4, 5
+        for number, cell in enumerate(nb.cells):
+            cell.setdefault("id", f"cell-{number}")
     notes: list[str] = []
     position = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb.cells)
                 if c.metadata.get("nbgrader", {}).get("grade_id")}
@@ -505,9 +521,9 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
         with open(log_path, "w", encoding="utf-8") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "infowork.grading", "--worker", assignment, str(logs),
-                 *pending],
+                 json.dumps(asdict(limits)), *pending],
                 cwd=course_root, env=nbgrader_env(), stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, preexec_fn=limits.apply, start_new_session=True)
+                stdin=subprocess.DEVNULL, start_new_session=(os.name == "posix"))
             deadline = time.monotonic() + wall_seconds + 60  # + the child's start-up
             while pending:
                 done = logs / f"{pending[0]}.json"
@@ -520,18 +536,29 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
                     results[pending.pop(0)] = {"crashed": proc.returncode, "log": tail}
                     break
                 if time.monotonic() > deadline:
-                    os.killpg(proc.pid, signal.SIGKILL)
+                    _kill(proc)
                     results[pending.pop(0)] = {"killed": True}
                     break
                 time.sleep(0.1)
             if proc.poll() is None and pending:
-                os.killpg(proc.pid, signal.SIGKILL)
+                _kill(proc)
             proc.wait()
     return results
 
 
-def _worker(assignment: str, logs: str, *students: str) -> int:
-    """Child process: nbgrader's own autograde and generate_feedback, trainee by trainee."""
+def _kill(proc: subprocess.Popen) -> None:
+    """Stop the worker and whatever it started in its session."""
+    if os.name == "posix":
+        os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        proc.kill()
+
+
+def _worker(assignment: str, logs: str, limits: str, *students: str) -> int:
+    """Child process: nbgrader's own autograde and generate_feedback, trainee by trainee,
+    under the resource limits (the kernels nbgrader starts inherit them)."""
+    if not Limits(**json.loads(limits)).apply(trainees=len(students)):
+        print("Ограничения ресурсов недоступны в этой системе: проверка идёт без них.")
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.apps.baseapp import NbGrader
 

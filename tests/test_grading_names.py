@@ -135,3 +135,14 @@ def test_missing_folder_and_unknown_assignment_are_instructor_errors(tmp_path, c
 def test_empty_folder_is_an_instructor_error(tmp_path, capsys):
     assert grading.main("00_intro", tmp_path) == 2
     assert "нет ни одного файла" in capsys.readouterr().err
+
+
+def test_repair_upgrades_a_notebook_from_an_older_jupyter():
+    master = _master()
+    old = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    old.nbformat_minor = 4
+    for cell in old.cells:
+        del cell["id"]
+    repaired, _ = grading.repair(old, master)
+    nbformat.validate(repaired)
+    assert repaired.nbformat_minor == 5 and all(c.get("id") for c in repaired.cells)
