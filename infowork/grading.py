@@ -12,9 +12,10 @@ Trainees send their notebooks by e-mail or on a USB stick, one file each, named
    nbgrader_config.py, and ``nbgrader generate_assignment`` so the gradebook knows the master copy;
 3. for each trainee, copies the notebook into ``submitted/`` (putting back nbgrader cells the
    trainee deleted, which nbgrader itself cannot always do) and runs nbgrader's own autograde and
-   generate_feedback for that one trainee in a separate process with resource limits, so one
-   broken notebook (invalid JSON, an endless loop, a memory hog, a huge output) never stops the
-   others;
+   generate_feedback for that one trainee, in a child process under resource limits that the
+   kernels inherit. The child grades trainees in turn; one that kills it or hangs is recorded and
+   a fresh child goes on, so one broken notebook (invalid JSON, an endless loop, a memory hog,
+   a huge output) never stops the others;
 4. reads the scores from the gradebook and reports, in Russian, what went wrong for whom.
 
 Feedback never shows hidden test code (nbgrader issue #917): :class:`HideTestCode` removes the
@@ -68,11 +69,11 @@ class Limits:
     inherits them) each get at most this much memory, CPU time and file size."""
 
     memory_mb: int = 2048       # address space of each process
-    cpu_seconds: int = 900      # CPU time of each kernel (the worker gets more per trainee)
+    cpu_seconds: int = 600      # CPU time of each process (a stuck kernel dies at this)
     file_mb: int = 256          # largest file a process may write
     timeout: int | None = None  # per-cell timeout; None keeps nbgrader_config.py's value
 
-    def apply(self, trainees: int = 1) -> bool:
+    def apply(self) -> bool:
         """Limit the current process (the worker calls this before it imports nbgrader, so
         no preexec_fn is needed and threads in the parent are safe). False where the OS has
         no such limits (Windows): grading still runs, only without them."""
@@ -81,8 +82,7 @@ class Limits:
         except ImportError:
             return False
         mb = 1024 * 1024
-        cpu = self.cpu_seconds + 30 * trainees
-        for name, value in (("RLIMIT_AS", self.memory_mb * mb), ("RLIMIT_CPU", cpu),
+        for name, value in (("RLIMIT_AS", self.memory_mb * mb), ("RLIMIT_CPU", self.cpu_seconds),
                             ("RLIMIT_FSIZE", self.file_mb * mb), ("RLIMIT_CORE", 0)):
             which = getattr(resource, name, None)
             if which is None:
@@ -557,7 +557,7 @@ def _kill(proc: subprocess.Popen) -> None:
 def _worker(assignment: str, logs: str, limits: str, *students: str) -> int:
     """Child process: nbgrader's own autograde and generate_feedback, trainee by trainee,
     under the resource limits (the kernels nbgrader starts inherit them)."""
-    if not Limits(**json.loads(limits)).apply(trainees=len(students)):
+    if not Limits(**json.loads(limits)).apply():
         print("Ограничения ресурсов недоступны в этой системе: проверка идёт без них.")
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.apps.baseapp import NbGrader

@@ -5,15 +5,11 @@ from __future__ import annotations
 import copy
 import re
 
-import nbformat
 import pytest
 import yaml
 
 from infowork import ROOT
 from infowork.course import load_manifest
-
-# Fixture notebooks are data for tests, not notebooks for nbval to run.
-collect_ignore_glob = ["fixtures/*"]
 
 PROOFS_DIR = ROOT / "tests" / "proofs"
 _MARKERS = re.compile(r"^[ \t]*###[ \t]*(BEGIN|END) SOLUTION[^\n]*\n?", re.MULTILINE)
