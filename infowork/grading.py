@@ -611,6 +611,9 @@ def _outputs_problems(autograded: Path, limits: Limits) -> list[str]:
 def _failure(info: dict, limits: Limits) -> str:
     if info.get("killed"):
         return "проверка прервана: работа выполнялась слишком долго"
+    if "crashed" in info:
+        return (f"проверка оборвалась: работа аварийно остановила процесс проверки "
+                f"(код {info['crashed']}); остальные работы проверены")
     text = json.dumps(info, ensure_ascii=False)
     if "DeadKernelError" in text or "Kernel died" in text:
         return (f"ядро Python аварийно завершилось (возможно, не хватило памяти: предел "

@@ -1,5 +1,6 @@
-"""Shared fixtures: the assignments of the ready modules, their proofs files, and trainee-like
-submissions built from them (the proofs harness and the grading round trip both use these)."""
+"""Shared test helpers (the test modules import them from here): the assignments of the ready
+modules, their proofs files, and trainee-like submissions built from them. The proofs harness
+and the grading round trip both use these."""
 from __future__ import annotations
 
 import copy

@@ -3,9 +3,9 @@
 For each ready module, ONE grading run gets a folder such as an instructor collects from a class:
 the solution, the blank exercise, the `partial` submission from tests/proofs/, an invalid-JSON
 file, a notebook with deleted nbgrader cells, a renamed notebook with a huge output, one with an
-endless loop and a memory hog, and two files that cannot be matched. Every trainee must be scored
-as they deserve and reported, and the folder must stay untouched. The modules are graded two at
-a time, each in its own temporary course folder.
+endless loop and a memory hog, one that kills the grading process, and two files that cannot be
+matched. Every trainee must be scored as they deserve and reported, and the folder must stay
+untouched. The modules are graded two at a time, each in its own temporary course folder.
 """
 from __future__ import annotations
 
@@ -104,6 +104,10 @@ def build_inbox(folder: Path, module) -> Expect:
     hog = fill_exercise(exercise, solution, {expect.last_step: "while True:\n    pass"})
     hog = _append_to_answer(hog, first_step, "_waste = bytearray(8 * 1024**3)")
     nbformat.write(hog, folder / f"orlova_{nb_name}.ipynb")
+    # Kills the grading process from inside its kernel: recorded, and a fresh one goes on.
+    killer = _append_to_answer(copy.deepcopy(done), first_step,
+                               "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
+    nbformat.write(killer, folder / f"aksenov_{nb_name}.ipynb")
     (folder / "notes.txt").write_text("Списки группы", encoding="utf-8")
     nbformat.write(done, folder / "zadanie (1).ipynb")
     return expect
@@ -146,14 +150,16 @@ def _grade_module(module, root: Path) -> Graded:
 def all_graded(tmp_path_factory) -> dict[str, Graded | Exception]:
     """Each module's class graded in its own course folder, two modules at a time (the
     nbgrader work happens in child processes, so threads are enough)."""
+    roots = {m.id: tmp_path_factory.mktemp(m.id) for m in MODULES}  # not thread-safe
+
     def one(module):
         try:
-            return _grade_module(module, tmp_path_factory.mktemp(module.id))
+            return _grade_module(module, roots[module.id])
         except Exception as exc:  # noqa: BLE001 - reported by each test of that module
             return exc
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip([m.id for m in MODULES], pool.map(one, MODULES)))
+        return dict(zip(roots, pool.map(one, MODULES)))
 
 
 @pytest.fixture(scope="module", params=MODULES, ids=lambda m: m.id)
@@ -214,12 +220,20 @@ def test_endless_loop_and_memory_hog_are_stopped_and_the_rest_is_graded(graded):
     assert any("не хватило памяти" in p for p in r.problems), r.problems
 
 
+def test_a_notebook_that_kills_the_grader_does_not_stop_the_others(graded):
+    r = graded.report.result("aksenov")
+    assert not r.graded and r.score == 0
+    assert any("проверка оборвалась" in p for p in r.problems), r.problems
+    # aksenov is graded first: everyone after him was graded by a fresh process.
+    assert graded.report.result("ivanova").score == graded.expect.total
+
+
 def test_unmatched_files_are_reported_not_skipped(graded):
     reasons = dict(graded.report.rejected)
     assert set(reasons) == {"notes.txt", "zadanie (1).ipynb"}
     assert "в имени нет фамилии" in reasons["zadanie (1).ipynb"]
     assert {r.student for r in graded.report.results} == {
-        "ivanova", "petrov", "sidorov", "kozlov", "smirnova", "volkov", "orlova"}
+        "aksenov", "ivanova", "petrov", "sidorov", "kozlov", "smirnova", "volkov", "orlova"}
 
 
 def test_table_shows_every_trainee_score_and_problem(graded):
@@ -231,7 +245,7 @@ def test_table_shows_every_trainee_score_and_problem(graded):
     row = next(line for line in lines if " kozlov " in line)
     assert "повреждённый JSON" in row
     assert any("notes.txt" in line and "ожидается файл .ipynb" in line for line in lines)
-    assert "слушателей 7, проверено 6, не принято файлов 2" in lines[0]
+    assert "слушателей 8, проверено 6, не принято файлов 2" in lines[0]
 
 
 def test_csv_opens_in_excel_and_matches_the_report(graded):
@@ -246,7 +260,7 @@ def test_csv_opens_in_excel_and_matches_the_report(graded):
         assert by_student[r.student]["из"] == f"{graded.expect.total:g}".replace(".", ",")
     assert by_student["petrov"]["имя"] == "Петров"
     assert by_student["kozlov"]["проверено"] == "нет"
-    assert len(rows) == 7 + 2
+    assert len(rows) == 8 + 2
 
 
 def test_gradebook_holds_the_same_scores(graded):
