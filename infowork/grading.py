@@ -266,16 +266,22 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
             problems.append(broken)
         found.append(Candidate(path, student, name or student, notebook, nb, problems))
 
-    chosen: dict[tuple[str, str], Candidate] = {}
-    for cand in sorted(found, key=lambda c: (c.path.stat().st_mtime, c.path.name)):
-        key = (cand.student, cand.notebook)
-        if key in chosen:
-            older = chosen[key]
-            rejected.append((older.path.name, f"у слушателя {cand.student} есть работа новее: "
-                                              f"{cand.path.name}"))
-            cand.problems.insert(0, "прислано несколько файлов, проверен самый новый")
-        chosen[key] = cand
-    return sorted(chosen.values(), key=lambda c: (c.student, c.notebook)), rejected
+    groups: dict[tuple[str, str], list[Candidate]] = {}
+    for cand in found:
+        groups.setdefault((cand.student, cand.notebook), []).append(cand)
+    chosen = []
+    for group in groups.values():
+        # A readable notebook beats a broken one; then the newest file wins.
+        group.sort(key=lambda c: (c.nb is not None, c.path.stat().st_mtime, c.path.name))
+        best = group[-1]
+        for other in group[:-1]:
+            why = "файл повреждён" if other.nb is None else "есть файл новее"
+            rejected.append((other.path.name, f"{why}: у слушателя {best.student} проверен "
+                                              f"{best.path.name}"))
+        if len(group) > 1:
+            best.problems.insert(0, f"прислано файлов: {len(group)}, проверен {best.path.name}")
+        chosen.append(best)
+    return sorted(chosen, key=lambda c: (c.student, c.notebook)), rejected
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,7 +507,8 @@ def _clear_trainee(course_root: Path, assignment: str, student: str) -> None:
 
 
 def _run_workers(course_root: Path, assignment: str, students: list[str], limits: Limits,
-                 wall_seconds: float) -> dict[str, dict]:
+                 wall_seconds: float, done_callback: Callable[[str], None] = lambda s: None
+                 ) -> dict[str, dict]:
     """Autograde and generate feedback for each trainee, in child processes with limits.
 
     One child grades the trainees in turn (nbgrader and its imports load once, not once per
@@ -528,16 +535,19 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
             while pending:
                 done = logs / f"{pending[0]}.json"
                 if done.exists():
-                    results[pending.pop(0)] = json.loads(done.read_text(encoding="utf-8"))
+                    results[pending[0]] = json.loads(done.read_text(encoding="utf-8"))
+                    done_callback(pending.pop(0))
                     deadline = time.monotonic() + wall_seconds
                     continue
                 if proc.poll() is not None and not done.exists():
                     tail = _tail(log_path.read_text(encoding="utf-8", errors="replace"), 30)
-                    results[pending.pop(0)] = {"crashed": proc.returncode, "log": tail}
+                    results[pending[0]] = {"crashed": proc.returncode, "log": tail}
+                    done_callback(pending.pop(0))
                     break
                 if time.monotonic() > deadline:
                     _kill(proc)
-                    results[pending.pop(0)] = {"killed": True}
+                    results[pending[0]] = {"killed": True}
+                    done_callback(pending.pop(0))
                     break
                 time.sleep(0.1)
             if proc.poll() is None and pending:
@@ -711,8 +721,11 @@ def grade_folder(assignment: str, folder: Path | str,
     code_cells = sum(1 for nb in masters.values() for c in nb.cells if c.cell_type == "code")
     wall = 60 + code_cells * ((limits.timeout or 60) + 5)
     if to_grade:
-        say(f"Проверяю работы: {', '.join(to_grade)} (nbgrader autograde, generate_feedback) ...")
-    outcomes = _run_workers(course_root, assignment, to_grade, limits, wall)
+        say(f"Проверяю работ: {len(to_grade)} (nbgrader autograde и generate_feedback, "
+            f"по одной) ...")
+    finished = iter(range(1, len(to_grade) + 1))
+    outcomes = _run_workers(course_root, assignment, to_grade, limits, wall,
+                            lambda student: say(f"  [{next(finished)}/{len(to_grade)}] {student}"))
 
     with Gradebook(_db_url(course_root), COURSE_ID) as gb:
         for student, result in results.items():
@@ -741,7 +754,6 @@ def grade_folder(assignment: str, folder: Path | str,
             if result.manual_max:
                 result.problems.append(f"ещё {_num(result.manual_max)} балл. выставляет "
                                        f"преподаватель вручную (nbgrader formgrader)")
-            say(f"  {student}: {_num(result.score)} из {_num(result.max_score)}")
     return Report(assignment, list(results.values()), rejected, course_root)
 
 

@@ -92,7 +92,7 @@ def test_newest_file_of_a_trainee_wins_and_the_older_is_reported(tmp_path):
     os.utime(new, (1_700_000_100, 1_700_000_100))
     candidates, rejected = scan_folder(tmp_path, {"99_demo": master})
     assert [c.path.name for c in candidates] == [new.name]
-    assert "новее" in dict(rejected)[old.name]
+    assert "есть файл новее" in dict(rejected)[old.name]
 
 
 def test_repair_puts_back_a_deleted_step_in_place():
@@ -146,3 +146,16 @@ def test_repair_upgrades_a_notebook_from_an_older_jupyter():
     repaired, _ = grading.repair(old, master)
     nbformat.validate(repaired)
     assert repaired.nbformat_minor == 5 and all(c.get("id") for c in repaired.cells)
+
+
+def test_a_readable_notebook_beats_a_newer_broken_one(tmp_path):
+    import os
+
+    master = _master()
+    good = _write(tmp_path / "ivanov_99_demo.ipynb", master)
+    broken = tmp_path / "ivanov_99_demo (1).ipynb"
+    broken.write_text("{", encoding="utf-8")
+    os.utime(good, (1_700_000_000, 1_700_000_000))
+    candidates, rejected = scan_folder(tmp_path, {"99_demo": master})
+    assert [c.path.name for c in candidates] == [good.name]
+    assert "файл повреждён" in dict(rejected)[broken.name]
