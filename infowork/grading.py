@@ -25,6 +25,7 @@ which check failed and its Russian message, not how it checks.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -489,12 +490,42 @@ def prepare_course(course_root: Path, assignment: str, source_root: Path,
     if limits.timeout is not None:
         config += f"c.Execute.timeout = {int(limits.timeout)}\n"
     (course_root / "nbgrader_config.py").write_text(config, encoding="utf-8")
+    stamp = course_root / "logs" / f"{assignment}.source.sha256"
+    digest = _source_digest(source_root / assignment, config)
+    if _registered(course_root, assignment) and stamp.exists() and stamp.read_text() == digest:
+        return  # the gradebook already holds this very master copy: a rerun skips this step
+    stamp.unlink(missing_ok=True)
     result = subprocess.run([*nbgrader_command(), "generate_assignment", assignment, "--force"],
                             cwd=course_root, env=nbgrader_env(), capture_output=True, text=True,
                             timeout=600)
     if result.returncode != 0 or "| ERROR]" in result.stderr:
         raise GradingError(f"nbgrader не смог подготовить задание {assignment} из эталона "
                            f"{source_root / assignment}:\n{_tail(result.stderr + result.stdout)}")
+    stamp.parent.mkdir(exist_ok=True)
+    stamp.write_text(digest)
+
+
+def _source_digest(folder: Path, config: str) -> str:
+    """A fingerprint of the master copy's files and the course config."""
+    digest = hashlib.sha256(config.encode("utf-8"))
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _registered(course_root: Path, assignment: str) -> bool:
+    """The gradebook knows the assignment and its release copy exists."""
+    if not (course_root / "gradebook.db").exists() or not any(
+            (course_root / "release" / assignment).glob("*.ipynb")):
+        return False
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(_db_url(course_root), COURSE_ID) as gb:
+        try:
+            return bool(gb.find_assignment(assignment).notebooks)
+        except MissingEntry:
+            return False
 
 
 def _clear_trainee(course_root: Path, assignment: str, student: str) -> None:

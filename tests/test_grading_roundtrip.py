@@ -311,9 +311,13 @@ def test_regrading_updates_the_gradebook_and_keeps_the_others(graded, tmp_path):
     exercise = nbformat.read(graded.module.exercise_path(), as_version=4)
     nbformat.write(fill_exercise(exercise, solution),
                    tmp_path / f"sidorov_{graded.module.id}.ipynb")
+    release = next((graded.course / "release" / graded.module.id).glob("*.ipynb"))
+    generated_at = release.stat().st_mtime_ns
     report = grading.grade_folder(graded.module.id, tmp_path, course_root=graded.course,
                                   limits=grading.Limits(timeout=CELL_TIMEOUT))
     assert report.result("sidorov").score == graded.expect.total
+    assert release.stat().st_mtime_ns == generated_at, \
+        "an unchanged master copy is not registered with nbgrader again"
 
     from nbgrader.api import Gradebook
 
