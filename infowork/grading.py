@@ -109,6 +109,11 @@ _GENERIC = {"zadanie", "zadaniye", "rabota", "reshenie", "homework", "assignment
             "new", "novyy", "kopiya", "copy", "praktika", "seminar", "modul", "module"}
 
 
+def _generic(token: str) -> bool:
+    """A word of a file name that names the task or a copy (Untitled1, zadanie2), not a person."""
+    return token.isdigit() or re.sub(r"\d+$", "", token) in _GENERIC
+
+
 def student_id(text: str) -> str:
     """An ASCII id for nbgrader from what a trainee typed (a surname, maybe in Cyrillic).
 
@@ -167,7 +172,7 @@ def parse_filename(filename: str, notebooks: list[str]) -> tuple[str | None, str
             continue
         before, after = norm[:found.start()].strip("_"), norm[found.end():].strip("_")
         student = before or after
-        tokens = [t for t in student.split("_") if t and t not in _GENERIC]
+        tokens = [t for t in student.split("_") if t and not _generic(t)]
         name = _name_part(original, notebook)
         if not tokens:
             return None, "", notebook
@@ -175,7 +180,7 @@ def parse_filename(filename: str, notebooks: list[str]) -> tuple[str | None, str
     tokens = [t for t in norm.split("_") if t]
     words = [w for w in re.split(r"[\s_-]+", original) if w]
     for i, token in enumerate(tokens):
-        if token not in _GENERIC and not token.isdigit():
+        if not _generic(token):
             name = words[i] if len(words) == len(tokens) else token
             return token, name, None
     return None, "", None

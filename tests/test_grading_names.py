@@ -21,6 +21,8 @@ from infowork.grading import parse_filename, scan_folder, student_id
     ("ivanov_ii_00_intro(2).ipynb", ("ivanov_ii", "ivanov ii", "00_intro")),
     ("Сидорова_задание (2).ipynb", ("sidorova", "Сидорова", None)),
     ("zadanie (1).ipynb", (None, "", None)),
+    ("Untitled1.ipynb", (None, "", None)),
+    ("Орлова_Untitled2.ipynb", ("orlova", "Орлова", None)),
     ("00_intro.ipynb", (None, "", "00_intro")),
 ])
 def test_file_names_are_normalised(filename, expected):
@@ -159,3 +161,10 @@ def test_a_readable_notebook_beats_a_newer_broken_one(tmp_path):
     candidates, rejected = scan_folder(tmp_path, {"99_demo": master})
     assert [c.path.name for c in candidates] == [good.name]
     assert "файл повреждён" in dict(rejected)[broken.name]
+
+
+def test_docstring_examples_of_the_grading_module():
+    import doctest
+
+    result = doctest.testmod(grading, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 7 and result.failed == 0
