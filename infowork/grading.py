@@ -787,9 +787,9 @@ def grade_folder(assignment: str, folder: Path | str,
                 for page, copy in zip(result.feedback, copies):
                     shutil.copyfile(page, copy)
                 result.feedback = copies
-            if result.manual_max:
-                result.problems.append(f"ещё {_num(result.manual_max)} балл. выставляет "
-                                       f"преподаватель вручную (nbgrader formgrader)")
+            if result.manual_max and result.graded:
+                result.problems.append(f"ещё до {_num(result.manual_max)} б. — за ответы, "
+                                       f"которые проверяет преподаватель (nbgrader formgrader)")
     return Report(assignment, list(results.values()), rejected, course_root)
 
 

@@ -174,7 +174,7 @@ def test_solution_gets_full_autograded_marks(graded):
     r = graded.report.result("ivanova")
     assert r.graded and r.max_score == graded.expect.total
     assert r.score == graded.expect.total, r.failed_checks
-    assert not [p for p in r.problems if "вручную" not in p], r.problems
+    assert not [p for p in r.problems if "проверяет преподаватель" not in p], r.problems
 
 
 def test_blank_exercise_gets_zero_without_an_error(graded):
@@ -182,7 +182,7 @@ def test_blank_exercise_gets_zero_without_an_error(graded):
     assert r.graded, r.problems
     assert (r.score, r.max_score) == (0, graded.expect.total)
     assert r.name == "Петров" and r.files == [f"Петров_{graded.module.id} (1).ipynb"]
-    assert not [p for p in r.problems if "вручную" not in p], r.problems
+    assert not [p for p in r.problems if "проверяет преподаватель" not in p], r.problems
 
 
 def test_partial_submission_gets_exactly_its_score(graded):
@@ -327,3 +327,12 @@ def test_regrading_updates_the_gradebook_and_keeps_the_others(all_graded, tmp_pa
         assert gb.find_submission(graded.module.id, "sidorov").code_score == graded.expect.total
         assert gb.find_submission(graded.module.id, "ivanova").code_score == graded.expect.total
         assert gb.find_submission(graded.module.id, "kozlov").code_score == 0
+
+
+def test_manually_graded_points_are_left_to_the_instructor(graded):
+    solution = nbformat.read(graded.module.solution_path(), as_version=4)
+    manual = sum(float(grade_meta(c)["points"]) for c in solution.cells
+                 if grade_meta(c).get("grade") and not is_test_cell(c))
+    r = graded.report.result("ivanova")
+    assert r.manual_max == manual
+    assert any("проверяет преподаватель" in p for p in r.problems) == bool(manual)
