@@ -293,7 +293,8 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
 # ---------------------------------------------------------------------------------------------
 # Putting back deleted nbgrader cells
 
-_HIDDEN = re.compile(r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS.*?^[ \t]*#+[ \t]*END HIDDEN TESTS[^\n]*\n?",
+# nbgrader marks regions by any line that contains these words (ClearHiddenTests, ClearMarkScheme).
+_HIDDEN = re.compile(r"^[^\n]*BEGIN HIDDEN TESTS.*?^[^\n]*END HIDDEN TESTS[^\n]*\n?",
                      re.MULTILINE | re.DOTALL)
 
 
@@ -364,6 +365,8 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode
 # Feedback without hidden tests
 
 HIDDEN_PLACEHOLDER = "# (здесь скрытые проверки: их код не показывается)\n"
+_MARK_SCHEME = re.compile(r"^[^\n]*BEGIN MARK SCHEME.*?^[^\n]*END MARK SCHEME[^\n]*\n?",
+                          re.MULTILINE | re.DOTALL)
 
 
 class HideTestCode(Preprocessor):
@@ -371,12 +374,15 @@ class HideTestCode(Preprocessor):
 
     In every autograded test cell the hidden-test regions are replaced by a comment and each
     error keeps only its type and message (an IPython traceback quotes the failing line of the
-    hidden test, which would reveal the expected value).
+    hidden test, which would reveal the expected value). Mark schemes of manually graded tasks
+    (the instructor's rubric, put back by nbgrader from the master copy) are removed too.
     """
 
     enabled = Bool(True).tag(config=True)  # nbconvert registers extra preprocessors disabled
 
     def preprocess_cell(self, cell, resources, index):
+        if "MARK SCHEME" in cell.source:
+            cell.source = _MARK_SCHEME.sub("", cell.source)
         if cell.cell_type == "code" and _kind(cell) == "test":
             cell.source = _HIDDEN.sub(HIDDEN_PLACEHOLDER, cell.source)
             for output in cell.get("outputs", []):

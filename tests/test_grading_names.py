@@ -117,10 +117,13 @@ def test_feedback_preprocessor_hides_hidden_tests_and_tracebacks():
     cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError",
                                            evalue="x: значение неверное.",
                                            traceback=["----> 4 assert x == 42", "AssertionError"])]
-    nb = nbformat.v4.new_notebook(cells=[cell])
+    task = nbformat.v4.new_markdown_cell(
+        "Напишите анонс.\n=== BEGIN MARK SCHEME ===\n2 балла: есть дата\n=== END MARK SCHEME ===\n")
+    nb = nbformat.v4.new_notebook(cells=[cell, task])
     out, _ = grading.HideTestCode()(nb, {})
     text = json.dumps(out, ensure_ascii=False)
     assert "42" not in text and "HIDDEN" not in text
+    assert "MARK SCHEME" not in text and "есть дата" not in text and "Напишите анонс" in text
     assert "AssertionError: x: значение неверное." in text
     assert "нужно целое число" in text  # visible checks stay visible
 
