@@ -823,17 +823,28 @@ def _rows(report: Report) -> list[dict[str, str]]:
     return rows
 
 
+def _missed_steps(result) -> str:
+    """The steps a trainee did not get, by name (test_top5 -> top5); «все» when none passed."""
+    if not result.graded or not result.failed_checks:
+        return "—"
+    if result.score == 0:
+        return "все"
+    return ", ".join(c.removeprefix("test_") for c in result.failed_checks)
+
+
 def format_table(report: Report) -> str:
     """The per-trainee table the instructor reads in the terminal."""
-    header = ["№", "слушатель", "файл", "баллы", "из", "замечания"]
+    header = ["№", "слушатель", "файл", "баллы", "из", "не засчитано", "замечания"]
+    missed = {r.student: _missed_steps(r) for r in report.results}
     lines = []
     for i, row in enumerate(_rows(report), start=1):
         lines.append([str(i), row["слушатель"] or "—", row["файл"], row["баллы"] or "—",
-                      row["из"] or "—", row["замечания"] or "—"])
+                      row["из"] or "—", missed.get(row["слушатель"], "—"),
+                      row["замечания"] or "—"])
     widths = [max(len(r[k]) for r in [header, *lines]) for k in range(len(header) - 1)]
     out = []
     for row in [header, *lines]:
-        cells = [row[k].ljust(widths[k]) if k in (1, 2) else row[k].rjust(widths[k])
+        cells = [row[k].ljust(widths[k]) if k in (1, 2, 5) else row[k].rjust(widths[k])
                  for k in range(len(widths))]
         out.append("  ".join(cells + [row[-1]]).rstrip())
     graded = sum(1 for r in report.results if r.graded)

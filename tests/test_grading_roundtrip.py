@@ -242,6 +242,11 @@ def test_table_shows_every_trainee_score_and_problem(graded):
     total = f"{graded.expect.total:g}".replace(".", ",")
     row = next(line for line in lines if " ivanova " in line)
     assert re.search(rf"\b{total}\s+{total}\b", row)
+    row = next(line for line in lines if " sidorov " in line)
+    missed = graded.report.result("sidorov").failed_checks
+    assert missed, "the partial submission must miss some steps"
+    for check in missed:
+        assert check.removeprefix("test_") in row, "the partial trainee's missed steps are named"
     row = next(line for line in lines if " kozlov " in line)
     assert "повреждённый JSON" in row
     assert any("notes.txt" in line and "ожидается файл .ipynb" in line for line in lines)
