@@ -61,6 +61,18 @@ def test_engagement_rate_falls_as_a_community_grows(posts):
     assert er.is_monotonic_decreasing and er.iloc[0] >= 1.5 * er.iloc[-1]
 
 
+def test_size_explains_a_community_s_engagement_only_in_part(posts):
+    # Some small groups are dull and some big ones lively: not a clean curve (module 01, lesson 2).
+    totals = posts.assign(interactions=posts["likes"] + posts["reposts"] + posts["comments"])
+    communities = totals.groupby(["org_id", "platform"], observed=True).agg(
+        interactions=("interactions", "sum"), views=("views", "sum"),
+        subscribers=("subscribers", "median"))
+    communities["er"] = communities["interactions"] / communities["views"]
+    for platform, group in communities.groupby(level="platform", observed=True):
+        rho = group["er"].rank().corr(group["subscribers"].rank())
+        assert -0.85 <= rho <= -0.4, (platform, rho)
+
+
 def test_the_rights_campaign_spikes_posts_site_visits_and_hotline_requests():
     campaigns = data.load("campaigns").set_index("utm_campaign")
     start, end = campaigns.loc["rights2025", ["start_date", "end_date"]]

@@ -192,6 +192,9 @@ _PLATFORM = {  # reach share of subscribers, base engagement rate, posts a week 
     "Одноклассники": (0.40, 0.065, 0.8, 0.35),
     "Telegram": (0.50, 0.018, 1.6, 0.9),
 }
+#: Spread (log-sd) of each community's own liveliness: a persistent ER multiplier, so that some
+#: small groups are dull and some big ones lively, and size explains ER only in part.
+_LIVELINESS_SIGMA = 0.5
 _SPLIT = {  # shares of likes, reposts, comments
     "default": (0.78, 0.12, 0.10),
     "опрос": (0.50, 0.05, 0.45),
@@ -201,8 +204,32 @@ _SPLIT = {  # shares of likes, reposts, comments
 }
 
 
+def _liveliness(comms: pd.DataFrame, staff: pd.Series, r: np.random.Generator) -> np.ndarray:
+    """Each community's own persistent ER multiplier (lognormal, log-sd _LIVELINESS_SIGMA).
+
+    Within each platform the log-multipliers are made exactly uncorrelated with the log of the
+    community's size and of its expected posting rate, so that a chance draw does not add or hide
+    the size effect, nor make frequency look as if it changed ER.
+    """
+    z = r.standard_normal(len(comms))
+    out = np.empty(len(comms))
+    for platform in comms["platform"].unique():
+        mask = (comms["platform"] == platform).to_numpy()
+        _, _, base_rate, per_staff = _PLATFORM[platform]
+        rate = base_rate + per_staff * comms.loc[mask, "org_id"].map(staff).to_numpy()
+        design = np.column_stack([np.ones(mask.sum()), np.log(comms.loc[mask, "subs_end"]),
+                                  np.log(rate)])
+        coef, *_ = np.linalg.lstsq(design, z[mask], rcond=None)
+        resid = z[mask] - design @ coef
+        out[mask] = np.exp(_LIVELINESS_SIGMA * resid / resid.std())
+    return out
+
+
 def posts(orgs: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
     r = rng("posts")
+    # Engagement counts come from their own stream: how many draws a binomial takes depends on
+    # its ER, so tuning ER must not reshuffle the dates, formats and views drawn from ``r``.
+    r_engaged = rng("posts-engagement")
     days = pd.date_range(POSTS_START, POSTS_END, freq="D")
     n_days = len(days)
     weekday = days.dayofweek.to_numpy()
@@ -214,8 +241,9 @@ def posts(orgs: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
     hour_p = _PUBLISH_HOURS / _PUBLISH_HOURS.sum()
     weekend_hour_p = np.roll(hour_p, 1)
 
+    liveliness = _liveliness(comms, staff, r)
     parts = []
-    for com in comms.itertuples(index=False):
+    for k, com in enumerate(comms.itertuples(index=False)):
         reach, er0, base_rate, per_staff = _PLATFORM[com.platform]
         per_week = (base_rate + per_staff * staff[com.org_id]) * r.lognormal(0, 0.3)
         n = int(r.poisson(per_week * n_days / 7 * 0.4))
@@ -251,9 +279,9 @@ def posts(orgs: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
         camp_mult = np.where(campaign != "", 1.3, 1.0)
         mean_views = subs * reach * hour_mult * fmt_reach * camp_mult * r.lognormal(0, 0.35, n)
         views = np.maximum(1, r.poisson(mean_views))
-        er = er0 * (subs / 2000) ** -0.35 * fmt_er * rub_er * hour_mult ** 0.5
+        er = er0 * liveliness[k] * (subs / 2000) ** -0.35 * fmt_er * rub_er * hour_mult ** 0.5
         er = np.clip(er * r.lognormal(0, 0.3, n), 0, 0.6)
-        engaged = r.binomial(views, er)
+        engaged = r_engaged.binomial(views, er)
         likes = np.empty(n, dtype="int64")
         reposts = np.empty(n, dtype="int64")
         comments = np.empty(n, dtype="int64")
@@ -261,7 +289,7 @@ def posts(orgs: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
             key = ("Telegram" if com.platform == "Telegram" else
                    "опрос" if fmt[i] == "опрос" else
                    rubric[i] if rubric[i] in _SPLIT else "default")
-            likes[i], reposts[i], comments[i] = r.multinomial(engaged[i], _SPLIT[key])
+            likes[i], reposts[i], comments[i] = r_engaged.multinomial(engaged[i], _SPLIT[key])
         median, sigma = zip(*[_FORMAT_LENGTH[f] for f in fmt])
         length = r.lognormal(np.log(np.array(median)), np.array(sigma))
         if com.platform == "Telegram":
