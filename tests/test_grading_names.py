@@ -7,8 +7,8 @@ import json
 import nbformat
 import pytest
 
-from infowork import grading
-from infowork.grading import parse_filename, scan_folder, student_id
+from infowork import grading, submissions
+from infowork.submissions import parse_filename, scan_folder, student_id
 
 
 @pytest.mark.parametrize("filename, expected", [
@@ -100,7 +100,7 @@ def test_newest_file_of_a_trainee_wins_and_the_older_is_reported(tmp_path):
 def test_repair_puts_back_a_deleted_step_in_place():
     master = _master()
     trainee = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-    repaired, notes = grading.repair(trainee, master)
+    repaired, notes = submissions.repair(trainee, master)
     assert [c.metadata.get("nbgrader", {}).get("grade_id") for c in repaired.cells] == \
         ["answer_x", "test_x", None]
     assert any("test_x удалена" in n for n in notes)
@@ -148,7 +148,7 @@ def test_repair_upgrades_a_notebook_from_an_older_jupyter():
     old.nbformat_minor = 4
     for cell in old.cells:
         del cell["id"]
-    repaired, _ = grading.repair(old, master)
+    repaired, _ = submissions.repair(old, master)
     nbformat.validate(repaired)
     assert repaired.nbformat_minor == 5 and all(c.get("id") for c in repaired.cells)
 
@@ -166,8 +166,8 @@ def test_a_readable_notebook_beats_a_newer_broken_one(tmp_path):
     assert "файл повреждён" in dict(rejected)[broken.name]
 
 
-def test_docstring_examples_of_the_grading_module():
+def test_docstring_examples_of_the_submissions_module():
     import doctest
 
-    result = doctest.testmod(grading, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(submissions, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 7 and result.failed == 0
