@@ -476,7 +476,7 @@ def grade_folder(assignment: str, folder: Path | str,
         for student, cands in sorted(by_student.items()):
             _clear_trainee(course_root, assignment, student)
             result = TraineeResult(student, max((c.name for c in cands), key=len),
-                                   [c.path.name for c in cands], 0.0, 0.0)
+                                   [c.label for c in cands], 0.0, 0.0)
             result.problems = [p for c in cands for p in c.problems]
             for cand in cands:
                 if cand.nb is None:

@@ -131,6 +131,11 @@ class Candidate:
     notebook: str
     nb: nbformat.NotebookNode | None = None   # None when the file is not a readable notebook
     problems: list[str] = field(default_factory=list)
+    #: What the instructor's table calls the file (the file name unless set).
+    label: str = ""
+
+    def __post_init__(self):
+        self.label = self.label or self.path.name
 
 
 def _grade_ids(nb) -> set[str]:
