@@ -4,11 +4,14 @@
     infowork datasets               список учебных наборов данных
     infowork exercises              пересобрать exercises/ из solutions/
     infowork grade 00_intro ПАПКА   проверить работы слушателей
+    infowork report 00_intro        таблица и отзывы заново (после formgrader)
 """
 from __future__ import annotations
 
 import argparse
 import sys
+
+from infowork.report import CSV_COLUMNS
 
 __all__ = ["main", "build_parser"]
 
@@ -64,14 +67,26 @@ def build_parser() -> argparse.ArgumentParser:
             "Каждая работа проверяется отдельно: сломанная работа не мешает остальным.\n"
             "Итог - таблица на экране, CSV с оценками и HTML-отзывы без кода скрытых проверок.\n"
             "CSV: UTF-8 с BOM, разделитель «;», дробные баллы с запятой (для Excel);\n"
-            "столбцы по-русски: слушатель, имя, файл, баллы, из, ручная проверка (из),\n"
-            "проверено, замечания, непройденные проверки, отзыв."))
+            f"столбцы: {', '.join(CSV_COLUMNS)}.\n"
+            "Ответы для ручной проверки оцените в nbgrader formgrader, затем\n"
+            "выполните infowork report ЗАДАНИЕ."))
     p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 00_intro")
     p.add_argument("folder", metavar="ПАПКА", help="папка с присланными блокнотами")
     p.add_argument("--csv", metavar="ФАЙЛ",
                    help="куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv)")
     p.add_argument("--feedback", metavar="ПАПКА",
                    help="куда сложить отзывы для слушателей (HTML)")
+
+    p = sub.add_parser(
+        "report", help="таблица и отзывы заново — после ручной проверки в formgrader",
+        description=(
+            "После ручной проверки в nbgrader formgrader (make lab, меню Nbgrader → Formgrader):\n"
+            "пересобрать HTML-отзывы слушателей с баллами и комментариями преподавателя\n"
+            "и снова вывести таблицу и CSV. Код слушателей заново не выполняется;\n"
+            "отзывы кладутся туда же, куда их положила infowork grade."))
+    p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 01_content_planning")
+    p.add_argument("--csv", metavar="ФАЙЛ",
+                   help="куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv)")
     return parser
 
 
@@ -125,8 +140,14 @@ def _cmd_grade(args) -> int:
                         feedback_dir=args.feedback)
 
 
+def _cmd_report(args) -> int:
+    from infowork import grading
+
+    return grading.main_report(args.assignment, csv_path=args.csv)
+
+
 COMMANDS = {"course": _cmd_course, "datasets": _cmd_datasets,
-            "exercises": _cmd_exercises, "grade": _cmd_grade}
+            "exercises": _cmd_exercises, "grade": _cmd_grade, "report": _cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

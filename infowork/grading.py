@@ -44,18 +44,18 @@ from traitlets import Bool
 
 from infowork import ROOT
 from infowork.exercises import nbgrader_command, nbgrader_env
+from infowork.report import (CSV_COLUMNS, Report, ReportMissing, TraineeResult, format_table,
+                             scores_from_gradebook, write_csv)
+from infowork import report as saved_report
 from infowork.submissions import HIDDEN_TESTS, Candidate, cell_kind, repair, scan_folder
 
-__all__ = ["main", "grade_folder",
+__all__ = ["main", "main_report", "grade_folder", "refresh",
            "format_table", "write_csv", "Limits", "Report", "TraineeResult",
            "HideTestCode", "GradingError", "CSV_COLUMNS", "DEFAULT_COURSE_ROOT", "SOURCE_ROOT"]
 
 DEFAULT_COURSE_ROOT = ROOT / "grading"
 SOURCE_ROOT = ROOT / "solutions"
 COURSE_ID = "infowork"
-#: Columns of the grades CSV (Russian, for the instructor's Excel).
-CSV_COLUMNS = ["слушатель", "имя", "файл", "баллы", "из", "ручная проверка (из)", "проверено",
-               "замечания", "непройденные проверки", "отзыв"]
 
 
 class GradingError(RuntimeError):
@@ -124,45 +124,12 @@ class HideTestCode(Preprocessor):
 
 
 # ---------------------------------------------------------------------------------------------
-# Results
-
-@dataclass
-class TraineeResult:
-    """One trainee's outcome. ``score`` and ``max_score`` count autograded points only."""
-
-    student: str
-    name: str
-    files: list[str]
-    score: float
-    max_score: float
-    manual_max: float = 0.0
-    graded: bool = True
-    problems: list[str] = field(default_factory=list)
-    failed_checks: list[str] = field(default_factory=list)
-    feedback: list[Path] = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    assignment: str
-    results: list[TraineeResult]
-    rejected: list[tuple[str, str]]
-    course_root: Path
-
-    def result(self, student: str) -> TraineeResult:
-        for r in self.results:
-            if r.student == student:
-                return r
-        raise KeyError(student)
-
-
-# ---------------------------------------------------------------------------------------------
 # The nbgrader course folder
 
 _CONFIG = '''\
 # Written by infowork.grading for each grading run; edits here are overwritten.
-# It loads the kit's nbgrader_config.py (timeout, restoring deleted cells, output limits)
-# and points nbgrader at this folder.
+# It loads the kit's nbgrader_config.py (timeout, restoring deleted cells, output limits,
+# feedback without hidden tests) and points nbgrader at this folder.
 c = get_config()  # noqa: F821
 load_subconfig({kit_config!r})  # noqa: F821
 c.CourseDirectory.root = {root!r}
@@ -173,11 +140,6 @@ c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_url = {db_url!r}
 c.CourseDirectory.course_id = {course_id!r}
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "infowork.grading.HideTestCode",
-]
 '''
 
 
@@ -413,23 +375,6 @@ def _failure(info: dict, limits: Limits) -> str:
     return "nbgrader не смог проверить работу" + (f": {reason[:200]}" if reason else "")
 
 
-def _scores(gb, assignment: str, student: str, tests: set[str]
-            ) -> tuple[float, float, float, list[str]]:
-    submission = gb.find_submission(assignment, student)
-    score = max_score = manual_max = 0.0
-    failed = []
-    for notebook in submission.notebooks:
-        for grade in sorted(notebook.grades, key=lambda g: g.name):
-            if grade.name in tests:
-                score += grade.score or 0.0
-                max_score += grade.max_score
-                if (grade.score or 0.0) < grade.max_score:
-                    failed.append(grade.name)
-            else:
-                manual_max += grade.max_score
-    return score, max_score, manual_max, failed
-
-
 def grade_folder(assignment: str, folder: Path | str,
                  course_root: Path | str = DEFAULT_COURSE_ROOT,
                  source_root: Path | str = SOURCE_ROOT, feedback_dir: Path | str | None = None,
@@ -438,7 +383,9 @@ def grade_folder(assignment: str, folder: Path | str,
     """Grade every trainee's notebook in ``folder``; see the module docstring.
 
     ``course_root`` is nbgrader's working folder (submitted, autograded, feedback, gradebook,
-    logs); a rerun over the same course root updates the gradebook. ``source_root`` holds the
+    logs); a rerun over the same course root (say, over a folder with one late notebook)
+    updates the gradebook and the saved class report that :func:`refresh` reads, keeping the
+    trainees it did not see. The returned report covers this run's files only. ``source_root`` holds the
     master copy in ``ASSIGNMENT/``. ``feedback_dir``, when given, receives one HTML page per
     trainee and notebook, ``ФАМИЛИЯ_ЗАДАНИЕ.html``. Raises GradingError for wrong input.
     """
@@ -511,104 +458,89 @@ def grade_folder(assignment: str, folder: Path | str,
             if not result.graded:
                 _clear_trainee(course_root, assignment, student)
                 _record_zero(gb, assignment, student)
-            result.score, result.max_score, result.manual_max, result.failed_checks = _scores(
-                gb, assignment, student, tests)
             for name in masters:
                 result.problems += _outputs_problems(
                     course_root / "autograded" / student / assignment / f"{name}.ipynb", limits)
-            result.feedback = sorted((course_root / "feedback" / student / assignment).glob("*.html"))
-            if feedback_dir is not None and result.feedback:
-                out = Path(feedback_dir)
-                out.mkdir(parents=True, exist_ok=True)
-                copies = [out / f"{student}_{page.name}" for page in result.feedback]
-                for page, copy in zip(result.feedback, copies):
-                    shutil.copyfile(page, copy)
-                result.feedback = copies
-            if result.manual_max and result.graded:
-                result.problems.append(f"ещё до {_num(result.manual_max)} б. — за ответы, "
-                                       f"которые проверяет преподаватель (nbgrader formgrader)")
-    return Report(assignment, list(results.values()), rejected, course_root)
+            _update(result, gb, assignment, tests, course_root, feedback_dir)
+    report = Report(assignment, list(results.values()), rejected, course_root,
+                    Path(feedback_dir).resolve() if feedback_dir is not None else None)
+    saved_report.save(report, merge=True)
+    return report
 
 
-# ---------------------------------------------------------------------------------------------
-# Table and CSV
-
-def _num(value: float) -> str:
-    """A score as a Russian reader writes it: 7, 7,5."""
-    return f"{value:g}".replace(".", ",")
-
-
-def _rows(report: Report) -> list[dict[str, str]]:
-    rows = []
-    for r in report.results:
-        rows.append({"слушатель": r.student, "имя": r.name, "файл": ", ".join(r.files),
-                     "баллы": _num(r.score), "из": _num(r.max_score),
-                     "ручная проверка (из)": _num(r.manual_max), "проверено": "да" if r.graded
-                     else "нет", "замечания": "; ".join(r.problems),
-                     "непройденные проверки": ", ".join(r.failed_checks),
-                     "отзыв": ", ".join(str(p) for p in r.feedback)})
-    for name, reason in report.rejected:
-        rows.append({"слушатель": "", "имя": "", "файл": name, "баллы": "", "из": "",
-                     "ручная проверка (из)": "", "проверено": "нет", "замечания": reason,
-                     "непройденные проверки": "", "отзыв": ""})
-    return rows
+def _update(result: TraineeResult, gb, assignment: str, tests: set[str], course_root: Path,
+            feedback_dir: Path | str | None) -> None:
+    """Scores from the gradebook and the trainee's feedback pages (copied to ``feedback_dir``
+    as ``ФАМИЛИЯ_ЗАДАНИЕ.html`` when it is given)."""
+    for key, value in scores_from_gradebook(gb, assignment, result.student, tests).items():
+        setattr(result, key, value)
+    pages = sorted((course_root / "feedback" / result.student / assignment).glob("*.html"))
+    if feedback_dir is not None and pages:
+        out = Path(feedback_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        copies = [out / f"{result.student}_{page.name}" for page in pages]
+        for page, copy in zip(pages, copies):
+            shutil.copyfile(page, copy)
+        pages = copies
+    result.feedback = pages
 
 
-def _missed_steps(result) -> str:
-    """The steps a trainee did not get, by name (test_top5 -> top5); «все» when none passed."""
-    if not result.graded or not result.failed_checks:
-        return "—"
-    if result.score == 0:
-        return "все"
-    return ", ".join(c.removeprefix("test_") for c in result.failed_checks)
+def refresh(assignment: str, course_root: Path | str = DEFAULT_COURSE_ROOT,
+            progress: Callable[[str], None] | None = None) -> Report:
+    """After manual grading in nbgrader's formgrader: regenerate every trainee's feedback with
+    the manual points and comments, and reread the scores. Trainees' code is not run again.
+
+    Raises ReportMissing when ``infowork grade`` has not graded this assignment here yet.
+    """
+    say = progress or (lambda text: None)
+    course_root = Path(course_root).resolve()
+    report = saved_report.load(course_root, assignment)
+    releases = sorted((course_root / "release" / assignment).glob("*.ipynb"))
+    tests = {c.metadata.nbgrader["grade_id"] for path in releases
+             for c in nbformat.read(path, as_version=4).cells
+             if cell_kind(c) == "test" and c.metadata.nbgrader.get("grade")}
+    graded = [r for r in report.results if r.graded]
+    if graded:
+        say(f"Обновляю отзывы слушателей: {len(graded)} (nbgrader generate_feedback) ...")
+        result = subprocess.run([*nbgrader_command(), "generate_feedback", assignment, "--force"],
+                                cwd=course_root, env=nbgrader_env(), capture_output=True,
+                                text=True, timeout=600)
+        if result.returncode != 0 or "| ERROR]" in result.stderr:
+            raise GradingError(f"nbgrader не смог обновить отзывы по заданию {assignment}:\n"
+                               f"{_tail(result.stderr + result.stdout)}")
+
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)
+    with Gradebook(_db_url(course_root), COURSE_ID) as gb:
+        for r in graded:
+            _update(r, gb, assignment, tests, course_root, report.feedback_dir)
+    saved_report.save(report)
+    return report
 
 
-def format_table(report: Report) -> str:
-    """The per-trainee table the instructor reads in the terminal."""
-    header = ["№", "слушатель", "файл", "баллы", "из", "не засчитано", "замечания"]
-    missed = {r.student: _missed_steps(r) for r in report.results}
-    lines = []
-    for i, row in enumerate(_rows(report), start=1):
-        lines.append([str(i), row["слушатель"] or "—", row["файл"], row["баллы"] or "—",
-                      row["из"] or "—", missed.get(row["слушатель"], "—"),
-                      row["замечания"] or "—"])
-    widths = [max(len(r[k]) for r in [header, *lines]) for k in range(len(header) - 1)]
-    out = []
-    for row in [header, *lines]:
-        cells = [row[k].ljust(widths[k]) if k in (1, 2, 5) else row[k].rjust(widths[k])
-                 for k in range(len(widths))]
-        out.append("  ".join(cells + [row[-1]]).rstrip())
-    graded = sum(1 for r in report.results if r.graded)
-    title = (f"Задание {report.assignment}: слушателей {len(report.results)}, проверено "
-             f"{graded}, не принято файлов {len(report.rejected)}")
-    return "\n".join([title, "", *out])
-
-
-def write_csv(report: Report, path: Path | str) -> Path:
-    """Grades as CSV for Excel: UTF-8 with BOM, «;» between columns, decimal comma."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, delimiter=";")
-        writer.writeheader()
-        writer.writerows(_rows(report))
-    return path
-
-
-def main(assignment: str, folder: str | Path, csv_path: str | Path | None = None,
-         feedback_dir: str | Path | None = None) -> int:
-    """``infowork grade ASSIGNMENT FOLDER``: 0 when grading ran (even if some notebooks were
-    broken), 2 when the instructor's input is wrong."""
+def _known_assignment(assignment: str) -> bool:
+    """True when course.yml has this module with an assignment; otherwise says why (Russian)."""
     from infowork.course import load_manifest
 
     try:
         module = load_manifest().module(assignment)
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
-        return 2
+        return False
     if not module.assignment or not module.solution_path().exists():
         print(f"У модуля {assignment} пока нет задания для проверки "
               f"(нет solutions/{assignment}/{module.assignment or '...'}).", file=sys.stderr)
+        return False
+    return True
+
+
+def main(assignment: str, folder: str | Path, csv_path: str | Path | None = None,
+         feedback_dir: str | Path | None = None) -> int:
+    """``infowork grade ASSIGNMENT FOLDER``: 0 when grading ran (even if some notebooks were
+    broken), 2 when the instructor's input is wrong."""
+    if not _known_assignment(assignment):
         return 2
     try:
         report = grade_folder(assignment, folder, feedback_dir=feedback_dir,
@@ -616,15 +548,36 @@ def main(assignment: str, folder: str | Path, csv_path: str | Path | None = None
     except GradingError as exc:
         print(exc, file=sys.stderr)
         return 2
+    return _print_report(report, csv_path, feedback_dir)
+
+
+def _print_report(report: Report, csv_path: str | Path | None,
+                  feedback_dir: str | Path | None) -> int:
     print()
     print(format_table(report))
-    csv_file = write_csv(report, csv_path or DEFAULT_COURSE_ROOT / f"{assignment}_grades.csv")
+    csv_file = write_csv(report, csv_path or DEFAULT_COURSE_ROOT / f"{report.assignment}_grades.csv")
     print()
     print(f"Оценки записаны в {csv_file}")
-    where = feedback_dir or report.course_root / "feedback"
+    where = feedback_dir or report.feedback_dir or report.course_root / "feedback"
     print(f"Отзывы для слушателей (HTML, без кода скрытых проверок): {where}")
+    if any(r.manual_pending and r.graded for r in report.results):
+        print("Есть ответы для ручной проверки: оцените их в nbgrader formgrader (make lab, меню "
+              f"Nbgrader → Formgrader), затем выполните infowork report {report.assignment}")
     return 0
 
+
+def main_report(assignment: str, csv_path: str | Path | None = None) -> int:
+    """``infowork report ASSIGNMENT``: the table, CSV and feedback again, with the points given
+    in formgrader since the last run. 0 on success, 2 when there is nothing to report."""
+    if not _known_assignment(assignment):
+        return 2
+    try:
+        report = refresh(assignment, DEFAULT_COURSE_ROOT,
+                         progress=lambda text: print(text, flush=True))
+    except (ReportMissing, GradingError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return _print_report(report, csv_path, None)
 
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "--worker":

@@ -78,3 +78,13 @@ def test_malformed_manifest_names_the_module(tmp_path):
 def test_unknown_module_lists_known_ones():
     with pytest.raises(KeyError, match="00_intro"):
         load_manifest().module("99_nothing")
+
+
+def test_report_before_grading_says_what_to_run(monkeypatch, tmp_path, capsys):
+    from infowork import grading
+
+    monkeypatch.setattr(grading, "DEFAULT_COURSE_ROOT", tmp_path)
+    assert cli.main(["report", "00_intro"]) == 2
+    assert "сначала запустите infowork grade 00_intro" in capsys.readouterr().err
+    assert cli.main(["report", "99_nothing"]) == 2
+    assert "Есть: 00_intro" in capsys.readouterr().err

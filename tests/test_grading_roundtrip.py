@@ -174,7 +174,7 @@ def test_solution_gets_full_autograded_marks(graded):
     r = graded.report.result("ivanova")
     assert r.graded and r.max_score == graded.expect.total
     assert r.score == graded.expect.total, r.failed_checks
-    assert not [p for p in r.problems if "проверяет преподаватель" not in p], r.problems
+    assert not r.problems, r.problems
 
 
 def test_blank_exercise_gets_zero_without_an_error(graded):
@@ -182,7 +182,7 @@ def test_blank_exercise_gets_zero_without_an_error(graded):
     assert r.graded, r.problems
     assert (r.score, r.max_score) == (0, graded.expect.total)
     assert r.name == "Петров" and r.files == [f"Петров_{graded.module.id} (1).ipynb"]
-    assert not [p for p in r.problems if "проверяет преподаватель" not in p], r.problems
+    assert not r.problems, r.problems
 
 
 def test_partial_submission_gets_exactly_its_score(graded):
@@ -334,10 +334,65 @@ def test_regrading_updates_the_gradebook_and_keeps_the_others(all_graded, tmp_pa
         assert gb.find_submission(graded.module.id, "kozlov").code_score == 0
 
 
-def test_manually_graded_points_are_left_to_the_instructor(graded):
-    solution = nbformat.read(graded.module.solution_path(), as_version=4)
-    manual = sum(float(grade_meta(c)["points"]) for c in solution.cells
-                 if grade_meta(c).get("grade") and not is_test_cell(c))
+def _manual_cells(module) -> list:
+    solution = nbformat.read(module.solution_path(), as_version=4)
+    return [c for c in solution.cells if grade_meta(c).get("grade") and not is_test_cell(c)]
+
+
+def test_manually_graded_points_wait_for_the_instructor(graded):
+    manual = sum(float(grade_meta(c)["points"]) for c in _manual_cells(graded.module))
     r = graded.report.result("ivanova")
-    assert r.manual_max == manual
-    assert any("проверяет преподаватель" in p for p in r.problems) == bool(manual)
+    assert r.manual_max == manual and r.manual_pending == manual and r.manual_score == 0
+    row = next(line for line in graded.table.splitlines() if " ivanova " in line)
+    if manual:
+        assert f"ждёт (из {manual:g})" in row
+    else:
+        assert "ручная" not in graded.table, "no manual column for a fully autograded module"
+
+
+def test_report_after_formgrader_counts_manual_points_overrides_and_comments(graded):
+    """What an instructor does in formgrader, done through nbgrader's gradebook API (the one
+    formgrader calls): points and a comment for ivanova's manual answers, an override of one
+    check for the blank petrov. `infowork report` (grading.refresh) then shows them all, in the
+    table, the CSV and the feedback pages, without running anyone's code again."""
+    from nbgrader.api import Gradebook
+
+    module, nb_name = graded.module, graded.module.id
+    solution = nbformat.read(module.solution_path(), as_version=4)
+    manual = _manual_cells(module)
+    first_answer = next(grade_meta(c)["grade_id"] for c in solution.cells if is_answer_cell(c))
+    first_test = next(c for c in solution.cells if is_test_cell(c))
+    comment = "Хорошо: дата и место семинара указаны."
+    given = 0.0
+    with Gradebook(grading._db_url(graded.course), grading.COURSE_ID) as gb:
+        for cell in manual:
+            grade = gb.find_grade(grade_meta(cell)["grade_id"], nb_name, module.id, "ivanova")
+            grade.manual_score = max(grade.max_score - 1, 0)
+            given += grade.manual_score
+        target = grade_meta(manual[0])["grade_id"] if manual else first_answer
+        gb.find_comment(target, nb_name, module.id, "ivanova").manual_comment = comment
+        override = gb.find_grade(grade_meta(first_test)["grade_id"], nb_name, module.id, "petrov")
+        override.manual_score = override.max_score
+        gb.db.commit()
+    before = graded.report.result("ivanova")
+
+    report = grading.refresh(module.id, course_root=graded.course)
+
+    assert {r.student for r in report.results} == {r.student for r in graded.report.results}
+    r = report.result("ivanova")
+    assert (r.score, r.manual_score, r.manual_pending) == (before.score, given, 0)
+    assert r.total == graded.expect.total + given
+    assert report.result("petrov").score == float(grade_meta(first_test)["points"])
+    table = grading.format_table(report)
+    row = next(line for line in table.splitlines() if " ivanova " in line)
+    if manual:
+        max_manual = sum(float(grade_meta(c)["points"]) for c in manual)
+        assert f"{given:g} из {max_manual:g}" in row and "ждёт" not in row
+    csv_path = grading.write_csv(report, graded.course / "after_formgrader.csv")
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        rows = {row["слушатель"]: row for row in csv.DictReader(fh, delimiter=";")}
+    assert rows["ivanova"]["итого"] == f"{graded.expect.total + given:g}".replace(".", ",")
+    page = html.unescape(re.sub(r"<[^>]+>", "", (graded.feedback / f"ivanova_{nb_name}.html")
+                                .read_text(encoding="utf-8")))
+    assert comment in page, "the instructor's comment reaches the trainee"
+    assert "BEGIN HIDDEN TESTS" not in page and "MARK SCHEME" not in page
