@@ -26,14 +26,14 @@ c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50
 
 # Feedback, whether made by `infowork grade`, `infowork report` or formgrader's button, never
-# shows the code of hidden tests or the mark schemes (infowork.grading.HideTestCode), and its
-# labels are Russian (the template `infowork grade` writes into grading/templates).
+# shows the code of hidden tests or the mark schemes (infowork.grading.HideTestCode). Do not set
+# HTMLExporter options here: formgrader's own pages need its template settings (the Russian
+# feedback template is set by the config `infowork grade` writes into grading/).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "infowork.grading.HideTestCode",
 ]
-c.HTMLExporter.extra_template_basedirs = [os.path.join(c.CourseDirectory.root, "grading", "templates")]
 
 # What a trainee reads in the generated exercises and in feedback is Russian, too.
 c.ClearSolutions.code_stub = {"python": "# ВАШ КОД ЗДЕСЬ\nraise NotImplementedError()"}

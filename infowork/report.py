@@ -2,8 +2,9 @@
 saved report that `infowork report` refreshes after manual grading.
 
 Scores come from nbgrader's gradebook. Autograded points (``score`` of ``max_score``) are the
-test cells'; points of manually graded answers (``manual_score`` of ``manual_max``) count only
-once the instructor has given them in nbgrader's formgrader, until then they are «ждёт».
+test cells'; points of manually graded answers (``manual_score`` of ``manual_max``) count once
+the instructor has given them in nbgrader's formgrader; until then they are «ждёт» (an answer
+the trainee left as the stub gets 0 at once, as nbgrader decides).
 An instructor's override of an autograded check in formgrader counts, as nbgrader counts it.
 """
 from __future__ import annotations
@@ -80,11 +81,13 @@ def scores_from_gradebook(gb, assignment: str, student: str, tests: set[str]
                 if (grade.score or 0.0) < grade.max_score:
                     out["failed_checks"].append(grade.name)
             else:
+                # nbgrader's own rule: an answer left as the stub scores 0 at once; a written
+                # one waits (needs_manual_grade) until the instructor gives points.
                 out["manual_max"] += grade.max_score
-                if grade.manual_score is None:
+                if grade.needs_manual_grade:
                     out["manual_pending"] += grade.max_score
                 else:
-                    out["manual_score"] += grade.manual_score
+                    out["manual_score"] += grade.score or 0.0
     return out
 
 

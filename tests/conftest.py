@@ -67,15 +67,20 @@ def solution_code(cell) -> str:
     return _MARKERS.sub("", cell.source)
 
 
+def is_written_answer(cell) -> bool:
+    """A manually graded answer a trainee writes in a Markdown cell."""
+    return cell.cell_type == "markdown" and bool(grade_meta(cell).get("solution"))
+
+
 def fill_exercise(exercise, solution, replacements: dict[str, str] | None = None):
-    """A trainee's notebook: the exercise copy with every answer cell filled in with the
-    solution's code, or with ``replacements[grade_id]`` where given."""
+    """A trainee's notebook: the exercise copy with every answer cell (code or written) filled
+    in with the solution's, or with ``replacements[grade_id]`` where given."""
     replacements = replacements or {}
     answers = {grade_meta(c)["grade_id"]: solution_code(c) for c in solution.cells
-               if is_answer_cell(c)}
+               if is_answer_cell(c) or is_written_answer(c)}
     nb = copy.deepcopy(exercise)
     for cell in nb.cells:
         grade_id = grade_meta(cell).get("grade_id")
-        if is_answer_cell(cell) and grade_id in answers:
+        if (is_answer_cell(cell) or is_written_answer(cell)) and grade_id in answers:
             cell.source = replacements.get(grade_id, answers[grade_id])
     return nb

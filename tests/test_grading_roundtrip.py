@@ -343,16 +343,21 @@ def test_manually_graded_points_wait_for_the_instructor(graded):
     manual = sum(float(grade_meta(c)["points"]) for c in _manual_cells(graded.module))
     r = graded.report.result("ivanova")
     assert r.manual_max == manual and r.manual_pending == manual and r.manual_score == 0
+    blank = graded.report.result("petrov")
+    assert (blank.manual_pending, blank.manual_score) == (0, 0), \
+        "an answer left as the stub gets 0 at once, as nbgrader decides"
     row = next(line for line in graded.table.splitlines() if " ivanova " in line)
     if manual:
         assert f"ждёт (из {manual:g})" in row
+        assert f"0 из {manual:g}" in next(line for line in graded.table.splitlines()
+                                          if " petrov " in line)
     else:
         assert "ручная" not in graded.table, "no manual column for a fully autograded module"
 
 
 def test_report_after_formgrader_counts_manual_points_overrides_and_comments(graded):
     """What an instructor does in formgrader, done through nbgrader's gradebook API (the one
-    formgrader calls): points and a comment for ivanova's manual answers, an override of one
+    formgrader's handlers call): points and a comment for ivanova's manual answers, an override of one
     check for the blank petrov. `infowork report` (grading.refresh) then shows them all, in the
     table, the CSV and the feedback pages, without running anyone's code again."""
     from nbgrader.api import Gradebook
@@ -368,11 +373,13 @@ def test_report_after_formgrader_counts_manual_points_overrides_and_comments(gra
         for cell in manual:
             grade = gb.find_grade(grade_meta(cell)["grade_id"], nb_name, module.id, "ivanova")
             grade.manual_score = max(grade.max_score - 1, 0)
+            grade.needs_manual_grade = False  # what formgrader's grade handler does
             given += grade.manual_score
         target = grade_meta(manual[0])["grade_id"] if manual else first_answer
         gb.find_comment(target, nb_name, module.id, "ivanova").manual_comment = comment
         override = gb.find_grade(grade_meta(first_test)["grade_id"], nb_name, module.id, "petrov")
         override.manual_score = override.max_score
+        override.needs_manual_grade = False
         gb.db.commit()
     before = graded.report.result("ivanova")
 
