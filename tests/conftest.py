@@ -84,3 +84,16 @@ def fill_exercise(exercise, solution, replacements: dict[str, str] | None = None
         if (is_answer_cell(cell) or is_written_answer(cell)) and grade_id in answers:
             cell.source = replacements.get(grade_id, answers[grade_id])
     return nb
+
+
+def tiny_master():
+    """A one-step master copy (answer_x, test_x) for fast tests of submissions and grading."""
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
+        "grade": False, "grade_id": "answer_x", "locked": False, "schema_version": 3,
+        "solution": True, "task": False}}),
+        nbformat.v4.new_code_cell("assert x == 1", metadata={"nbgrader": {
+            "grade": True, "grade_id": "test_x", "locked": True, "points": 1,
+            "schema_version": 3, "solution": False, "task": False}})]
+    return nbformat.v4.new_notebook(cells=cells)

@@ -10,6 +10,8 @@ import pytest
 from infowork import grading, submissions
 from infowork.submissions import parse_filename, scan_folder, student_id
 
+from conftest import tiny_master
+
 
 @pytest.mark.parametrize("filename, expected", [
     ("ivanov_00_intro.ipynb", ("ivanov", "ivanov", "00_intro")),
@@ -44,23 +46,13 @@ def test_student_ids_are_ascii(text, expected):
     assert student_id(text).isascii()
 
 
-def _master():
-    cells = [nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
-        "grade": False, "grade_id": "answer_x", "locked": False, "schema_version": 3,
-        "solution": True, "task": False}}),
-        nbformat.v4.new_code_cell("assert x == 1", metadata={"nbgrader": {
-            "grade": True, "grade_id": "test_x", "locked": True, "points": 1,
-            "schema_version": 3, "solution": False, "task": False}})]
-    return nbformat.v4.new_notebook(cells=cells)
-
-
 def _write(path, nb):
     nbformat.write(nb, path)
     return path
 
 
 def test_scan_matches_renamed_notebooks_by_content_and_reports_the_rest(tmp_path):
-    master = _master()
+    master = tiny_master()
     _write(tmp_path / "ivanov_99_demo.ipynb", master)
     _write(tmp_path / "Смирнов_моя работа.ipynb", master)           # renamed, but its cells match
     _write(tmp_path / "orlov_notes.ipynb", nbformat.v4.new_notebook())  # some other notebook
@@ -87,7 +79,7 @@ def test_scan_matches_renamed_notebooks_by_content_and_reports_the_rest(tmp_path
 def test_newest_file_of_a_trainee_wins_and_the_older_is_reported(tmp_path):
     import os
 
-    master = _master()
+    master = tiny_master()
     old = _write(tmp_path / "ivanov_99_demo.ipynb", master)
     new = _write(tmp_path / "Ivanov_99_demo (1).ipynb", master)
     os.utime(old, (1_700_000_000, 1_700_000_000))
@@ -98,7 +90,7 @@ def test_newest_file_of_a_trainee_wins_and_the_older_is_reported(tmp_path):
 
 
 def test_repair_puts_back_a_deleted_step_in_place():
-    master = _master()
+    master = tiny_master()
     trainee = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     repaired, notes = submissions.repair(trainee, master)
     assert [c.metadata.get("nbgrader", {}).get("grade_id") for c in repaired.cells] == \
@@ -144,7 +136,7 @@ def test_empty_folder_is_an_instructor_error(tmp_path, capsys):
 
 
 def test_repair_upgrades_a_notebook_from_an_older_jupyter():
-    master = _master()
+    master = tiny_master()
     old = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     old.nbformat_minor = 4
     for cell in old.cells:
@@ -157,7 +149,7 @@ def test_repair_upgrades_a_notebook_from_an_older_jupyter():
 def test_a_readable_notebook_beats_a_newer_broken_one(tmp_path):
     import os
 
-    master = _master()
+    master = tiny_master()
     good = _write(tmp_path / "ivanov_99_demo.ipynb", master)
     broken = tmp_path / "ivanov_99_demo (1).ipynb"
     broken.write_text("{", encoding="utf-8")

@@ -17,18 +17,10 @@ import pytest
 from infowork import ROOT, grading, submissions
 from infowork.submissions import scan_folder
 
-
-def _master():
-    cells = [nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
-        "grade": False, "grade_id": "answer_x", "locked": False, "schema_version": 3,
-        "solution": True, "task": False}}),
-        nbformat.v4.new_code_cell("assert x == 1", metadata={"nbgrader": {
-            "grade": True, "grade_id": "test_x", "locked": True, "points": 1,
-            "schema_version": 3, "solution": False, "task": False}})]
-    return nbformat.v4.new_notebook(cells=cells)
+from conftest import tiny_master
 
 
-MASTER = _master()
+MASTER = tiny_master()
 MASTERS = {"99_demo": MASTER}
 NOTEBOOK = nbformat.writes(MASTER).encode("utf-8")
 
