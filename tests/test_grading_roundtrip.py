@@ -1,7 +1,7 @@
 """The instructor's grading round trip with real nbgrader, in a temporary course folder.
 
 For each ready module, ONE grading run gets a folder such as an instructor collects from a class:
-the solution, the blank exercise, the `partial` submission from tests/proofs/, an invalid-JSON
+the solution (also zipped, and in a trainee's folder), the blank exercise, the `partial` submission from tests/proofs/, an invalid-JSON
 file, a notebook with deleted nbgrader cells, a renamed notebook with a huge output, one with an
 endless loop and a memory hog, one that kills the grading process, and two files that cannot be
 matched. Every trainee must be scored as they deserve and reported, and the folder must stay
@@ -14,6 +14,7 @@ import csv
 import hashlib
 import html
 import re
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,14 +109,20 @@ def build_inbox(folder: Path, module) -> Expect:
     killer = _append_to_answer(copy.deepcopy(done), first_step,
                                "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
     nbformat.write(killer, folder / f"aksenov_{nb_name}.ipynb")
+    # Sent as a zip holding the bare notebook, and copied from a USB stick as a folder.
+    with zipfile.ZipFile(folder / "Зайцева.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{nb_name}.ipynb", nbformat.writes(done))
+    (folder / "Белов Борис").mkdir()
+    nbformat.write(done, folder / "Белов Борис" / f"{nb_name} (1).ipynb")
     (folder / "notes.txt").write_text("Списки группы", encoding="utf-8")
     nbformat.write(done, folder / "zadanie (1).ipynb")
     return expect
 
 
 def _fingerprint(folder: Path) -> dict[str, tuple[str, int, int]]:
-    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size,
-                     p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+    return {p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(),
+                                               p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @dataclass
@@ -185,6 +192,15 @@ def test_blank_exercise_gets_zero_without_an_error(graded):
     assert not r.problems, r.problems
 
 
+def test_zip_archive_and_trainee_folder_are_graded(graded):
+    nb_name = graded.module.id
+    zipped, folder = graded.report.result("zaytseva"), graded.report.result("belov_boris")
+    assert zipped.files == [f"Зайцева.zip/{nb_name}.ipynb"] and zipped.name == "Зайцева"
+    assert folder.files == [f"Белов Борис/{nb_name} (1).ipynb"]
+    for r in (zipped, folder):
+        assert r.graded and r.score == graded.expect.total, (r.problems, r.failed_checks)
+
+
 def test_partial_submission_gets_exactly_its_score(graded):
     r = graded.report.result("sidorov")
     assert r.graded and r.score == graded.expect.partial, (r.score, r.failed_checks)
@@ -233,7 +249,8 @@ def test_unmatched_files_are_reported_not_skipped(graded):
     assert set(reasons) == {"notes.txt", "zadanie (1).ipynb"}
     assert "в имени нет фамилии" in reasons["zadanie (1).ipynb"]
     assert {r.student for r in graded.report.results} == {
-        "aksenov", "ivanova", "petrov", "sidorov", "kozlov", "smirnova", "volkov", "orlova"}
+        "aksenov", "ivanova", "petrov", "sidorov", "kozlov", "smirnova", "volkov", "orlova",
+        "zaytseva", "belov_boris"}
 
 
 def test_table_shows_every_trainee_score_and_problem(graded):
@@ -250,7 +267,7 @@ def test_table_shows_every_trainee_score_and_problem(graded):
     row = next(line for line in lines if " kozlov " in line)
     assert "повреждённый JSON" in row
     assert any("notes.txt" in line and "ожидается файл .ipynb" in line for line in lines)
-    assert "слушателей 8, проверено 6, не принято файлов 2" in lines[0]
+    assert "слушателей 10, проверено 8, не принято файлов 2" in lines[0]
 
 
 def test_csv_opens_in_excel_and_matches_the_report(graded):
@@ -265,7 +282,7 @@ def test_csv_opens_in_excel_and_matches_the_report(graded):
         assert by_student[r.student]["из"] == f"{graded.expect.total:g}".replace(".", ",")
     assert by_student["petrov"]["имя"] == "Петров"
     assert by_student["kozlov"]["проверено"] == "нет"
-    assert len(rows) == 8 + 2
+    assert len(rows) == 10 + 2
 
 
 def test_gradebook_holds_the_same_scores(graded):
@@ -289,7 +306,7 @@ def test_feedback_does_not_reveal_hidden_tests(graded):
     pages = sorted(graded.feedback.glob("*.html"))
     assert {p.name for p in pages} == {f"{s}_{graded.module.id}.html" for s in
                                        ("ivanova", "petrov", "sidorov", "smirnova", "volkov",
-                                        "orlova")}
+                                        "orlova", "zaytseva", "belov_boris")}
     for page in pages:
         text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
         leaked = [line for line in hidden_lines if line in text]

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from infowork import ROOT, grading, submissions
+from infowork import submissions
 from infowork.submissions import scan_folder
 
 from conftest import tiny_master
@@ -273,20 +273,3 @@ def test_input_folder_is_unchanged_and_nothing_is_extracted(tmp_path):
     assert _fingerprint(inbox) == before
     assert sorted(os.listdir(tmp_path)) == ["inbox"]
     assert sorted(os.listdir(Path.cwd())) == cwd_before
-
-
-@pytest.mark.slow
-def test_a_zipped_solution_gets_full_marks_through_nbgrader(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    solution = ROOT / "solutions" / "00_intro" / "00_intro.ipynb"
-    _zip(inbox / "Иванова.zip", {"00_intro.ipynb": solution.read_bytes()})
-    before = _fingerprint(inbox)
-    report = grading.grade_folder("00_intro", inbox, course_root=tmp_path / "course",
-                                  limits=grading.Limits(timeout=60))
-    result = report.result("ivanova")
-    assert result.files == ["Иванова.zip/00_intro.ipynb"] and result.name == "Иванова"
-    assert result.graded and result.max_score > 0 and result.score == result.max_score, \
-        result.problems
-    assert report.rejected == []
-    assert _fingerprint(inbox) == before
