@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LAB_ARGS ?=
+# Jupyter refuses to start as root (a Docker container, a fresh VM) unless told it may.
+ROOT_ARGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
 .PHONY: lab test exercises datasets bench course clean help
 
@@ -24,7 +26,8 @@ $(STAMP): requirements.txt pyproject.toml
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url="/lab/tree/$$($(BIN)/infowork course --first-lesson)" $(LAB_ARGS)
+		--LabApp.default_url="/lab/tree/$$($(BIN)/infowork course --first-lesson)" \
+		$(ROOT_ARGS) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -37,3 +37,68 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in readme and "make lab" in readme
     assert "\nmake test\n" in ci
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not IN_KIT_VENV, reason="runs only inside the kit's own .venv (make test)")
+def test_make_lab_serves_the_first_lesson_and_formgrader(tmp_path):
+    """`make lab` really starts JupyterLab (as root too), redirects to the first lesson, and
+    nbgrader's formgrader loads with the kit's nbgrader_config.py (manual grading needs it)."""
+    import json
+    import os
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    port, token = _free_port(), "kit-test-token"
+    args = (f"LAB_ARGS=--no-browser --port={port} --IdentityProvider.token={token} "
+            f"--ServerApp.open_browser=False --ServerApp.port_retries=0")
+    log = open(tmp_path / "lab.log", "w+", encoding="utf-8")
+    proc = subprocess.Popen(["make", "lab", args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **kw):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        location = None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                opener.open(f"{base}/?token={token}", timeout=5)
+            except urllib.error.HTTPError as exc:
+                if exc.code in (301, 302):
+                    location = exc.headers["Location"]
+                    break
+            except OSError:
+                time.sleep(0.5)
+        log.seek(0)
+        assert location, f"JupyterLab did not answer:\n{log.read()[-3000:]}"
+        first = subprocess.run([sys.executable, "-m", "infowork.cli", "course", "--first-lesson"],
+                               capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        assert location.split("?")[0].endswith(f"/lab/tree/{first}"), location
+        with urllib.request.urlopen(f"{base}/formgrader/api/assignments?token={token}",
+                                    timeout=30) as response:
+            names = {a["name"] for a in json.load(response)}
+        assert "00_intro" in names
+        log.seek(0)
+        assert "formgrader | extension failed" not in log.read()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
