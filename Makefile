@@ -15,7 +15,7 @@ help:
 	@echo "make test       - установить окружение и запустить все тесты"
 	@echo "make exercises  - пересобрать exercises/ из solutions/ (nbgrader generate_assignment)"
 	@echo "make datasets   - пересоздать учебные наборы данных в datasets/"
-	@echo "make bench      - замерить скорость загрузки данных и генератора"
+	@echo "make bench      - замеры: загрузка данных и память, генератор, проверка группы"
 	@echo "make course     - показать карту курса и программы семинаров"
 
 $(STAMP): requirements.txt pyproject.toml

@@ -102,3 +102,15 @@ def test_make_lab_serves_the_first_lesson_and_formgrader(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+def test_benchmark_prints_its_figures():
+    """The figures the README and the notes quote come from this script; it must keep running."""
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark.py"),
+                             "--class-size", "0"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "posts" in out and "всего" in out and "МБ" in out
+    assert "Генератор:" in out and "Размер папки datasets/" in out
+    assert "Проверка группы" not in out, "--class-size 0 skips the grading run"
