@@ -5,6 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LAB_ARGS ?=
+# lab puts .venv/bin on PATH: nbgrader runs the `alembic` command when it creates the gradebook.
 # Jupyter refuses to start as root (a Docker container, a fresh VM) unless told it may.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
@@ -25,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url="/lab/tree/$$($(BIN)/infowork course --first-lesson)" \
 		$(ROOT_ARGS) $(LAB_ARGS)
 

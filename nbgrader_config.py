@@ -15,6 +15,12 @@ c.CourseDirectory.submitted_directory = "grading/submitted"
 c.CourseDirectory.autograded_directory = "grading/autograded"
 c.CourseDirectory.feedback_directory = "grading/feedback"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "grading", "gradebook.db")
+# SQLite creates the gradebook but not its folder: without it formgrader answers with error 500
+# on a fresh clone, before the first `infowork grade`.
+os.makedirs(os.path.join(c.CourseDirectory.root, "grading", "exchange"), exist_ok=True)
+# nbgrader's exchange (release/collect through JupyterHub) is not used by the kit; a writable
+# folder of its own keeps formgrader from warning about /usr/local/share/nbgrader/exchange.
+c.Exchange.root = os.path.join(c.CourseDirectory.root, "grading", "exchange")
 c.CourseDirectory.course_id = "infowork"
 
 # An endless loop in a trainee's notebook ends after this many seconds per cell.
