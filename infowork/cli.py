@@ -5,6 +5,7 @@
     infowork exercises              пересобрать exercises/ из solutions/
     infowork grade 00_intro ПАПКА   проверить работы слушателей
     infowork report 00_intro        таблица и отзывы заново (после formgrader)
+    infowork check 00_intro ФАЙЛ    самопроверка: проверить свой блокнот, как при сдаче
 """
 from __future__ import annotations
 
@@ -87,6 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 01_content_planning")
     p.add_argument("--csv", metavar="ФАЙЛ",
                    help="куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv)")
+
+    p = sub.add_parser(
+        "check", help="самопроверка: проверить свой блокнот так же, как при сдаче",
+        description=(
+            "Самопроверка для тех, кто учится сам: проверить свой блокнот с заданием\n"
+            "так же, как его проверит преподаватель (включая скрытые проверки значений).\n"
+            "Для каждого шага будет сказано, засчитан ли он, а если нет - почему;\n"
+            "код скрытых проверок не показывается. Ваш файл не меняется.\n"
+            "Проверяется сохранённый файл: сначала сохраните блокнот (Ctrl+S).\n"
+            "Проверка занимает до минуты.\n"
+            "Пример: infowork check 00_intro exercises/00_intro/00_intro.ipynb"))
+    p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 00_intro")
+    p.add_argument("file", metavar="ФАЙЛ", nargs="?",
+                   help="ваш блокнот .ipynb (по умолчанию exercises/ЗАДАНИЕ/ЗАДАНИЕ.ipynb)")
     return parser
 
 
@@ -146,8 +161,15 @@ def _cmd_report(args) -> int:
     return grading.main_report(args.assignment, csv_path=args.csv)
 
 
+def _cmd_check(args) -> int:
+    from infowork import selfcheck
+
+    return selfcheck.main(args.assignment, args.file)
+
+
 COMMANDS = {"course": _cmd_course, "datasets": _cmd_datasets,
-            "exercises": _cmd_exercises, "grade": _cmd_grade, "report": _cmd_report}
+            "exercises": _cmd_exercises, "grade": _cmd_grade, "report": _cmd_report,
+            "check": _cmd_check}
 
 
 def main(argv: list[str] | None = None) -> int:
