@@ -7,7 +7,6 @@ input is refused before grading, and the per-step messages are built from error 
 """
 from __future__ import annotations
 
-import doctest
 import hashlib
 import re
 import tempfile
@@ -304,6 +303,3 @@ def test_work_that_broke_the_grading_is_reported_not_scored():
     assert "  - проверка прервана: работа выполнялась слишком долго" in lines
     assert not any(line.startswith("Итого") for line in lines)
 
-
-def test_docstring_examples():
-    assert doctest.testmod(selfcheck).failed == 0
