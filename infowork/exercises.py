@@ -29,6 +29,10 @@ def nbgrader_command() -> list[str]:
     return [sys.executable, "-m", "nbgrader"]
 
 
+#: Set in the environment of every nbgrader process the kit starts.
+GRADING_MARK = "INFOWORK_GRADING"
+
+
 def nbgrader_env() -> dict[str, str]:
     """Environment for nbgrader subprocesses.
 
@@ -37,6 +41,9 @@ def nbgrader_env() -> dict[str, str]:
     """
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    # Kernels that grade a notebook inherit this: `!infowork check` left in a trainee's
+    # notebook must not start grading that notebook again (see grading.inside_grading).
+    env[GRADING_MARK] = "1"
     env.setdefault("PYTHONIOENCODING", "utf-8")
     return env
 

@@ -43,13 +43,13 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 from infowork import ROOT
-from infowork.exercises import nbgrader_command, nbgrader_env
+from infowork.exercises import GRADING_MARK, nbgrader_command, nbgrader_env
 from infowork.report import (CSV_COLUMNS, Report, ReportMissing, TraineeResult, format_table,
                              scores_from_gradebook, write_csv)
 from infowork import report as saved_report
 from infowork.submissions import HIDDEN_TESTS, Candidate, cell_kind, repair, scan_folder
 
-__all__ = ["main", "main_report", "grade_folder", "refresh",
+__all__ = ["main", "main_report", "grade_folder", "refresh", "inside_grading",
            "format_table", "write_csv", "Limits", "Report", "TraineeResult",
            "HideTestCode", "GradingError", "CSV_COLUMNS", "DEFAULT_COURSE_ROOT", "SOURCE_ROOT"]
 
@@ -520,7 +520,18 @@ def refresh(assignment: str, course_root: Path | str = DEFAULT_COURSE_ROOT,
     return report
 
 
-def _known_assignment(assignment: str) -> bool:
+def inside_grading() -> bool:
+    """True (and says why, in Russian) when this command runs inside a notebook that the kit is
+    grading: a `!infowork check` left in a cell would otherwise grade the notebook again and
+    again."""
+    if os.environ.get(GRADING_MARK):
+        print("Команда infowork запущена из блокнота, который сейчас проверяется, и пропущена: "
+              "запускайте проверку в терминале, а не в ячейке блокнота.", file=sys.stderr)
+        return True
+    return False
+
+
+def known_assignment(assignment: str) -> bool:
     """True when course.yml has this module with an assignment; otherwise says why (Russian)."""
     from infowork.course import load_manifest
 
@@ -540,7 +551,7 @@ def main(assignment: str, folder: str | Path, csv_path: str | Path | None = None
          feedback_dir: str | Path | None = None) -> int:
     """``infowork grade ASSIGNMENT FOLDER``: 0 when grading ran (even if some notebooks were
     broken), 2 when the instructor's input is wrong."""
-    if not _known_assignment(assignment):
+    if inside_grading() or not known_assignment(assignment):
         return 2
     try:
         report = grade_folder(assignment, folder, feedback_dir=feedback_dir,
@@ -569,7 +580,7 @@ def _print_report(report: Report, csv_path: str | Path | None,
 def main_report(assignment: str, csv_path: str | Path | None = None) -> int:
     """``infowork report ASSIGNMENT``: the table, CSV and feedback again, with the points given
     in formgrader since the last run. 0 on success, 2 when there is nothing to report."""
-    if not _known_assignment(assignment):
+    if inside_grading() or not known_assignment(assignment):
         return 2
     try:
         report = refresh(assignment, DEFAULT_COURSE_ROOT,

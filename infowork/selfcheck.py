@@ -329,7 +329,7 @@ def main(assignment: str, path: str | Path | None = None,
 
     Without ФАЙЛ the learner's copy in exercises/ЗАДАНИЕ/ is checked.
     """
-    if not grading._known_assignment(assignment):
+    if grading.inside_grading() or not grading.known_assignment(assignment):
         return 2
     if path is None:
         from infowork.course import load_manifest

@@ -88,3 +88,15 @@ def test_report_before_grading_says_what_to_run(monkeypatch, tmp_path, capsys):
     assert "сначала запустите infowork grade 00_intro" in capsys.readouterr().err
     assert cli.main(["report", "99_nothing"]) == 2
     assert "Есть: 00_intro" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["check", "00_intro"], ["grade", "00_intro", "."],
+                                  ["report", "00_intro"]])
+def test_grading_commands_refuse_to_run_inside_a_notebook_being_graded(argv, monkeypatch,
+                                                                        capsys):
+    from infowork.exercises import GRADING_MARK, nbgrader_env
+
+    assert nbgrader_env()[GRADING_MARK] == "1", "kernels nbgrader starts inherit the mark"
+    monkeypatch.setenv(GRADING_MARK, "1")
+    assert cli.main(argv) == 2
+    assert "запущена из блокнота, который сейчас проверяется" in capsys.readouterr().err

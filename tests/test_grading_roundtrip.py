@@ -13,6 +13,7 @@ import copy
 import csv
 import hashlib
 import html
+import json
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,10 @@ from conftest import (assignment_modules, fill_exercise, grade_meta, is_answer_c
 
 MODULES = assignment_modules()
 CELL_TIMEOUT = 10  # seconds per cell for these runs: the endless loop costs this much
+#: What a trainee might leave in a cell: `!infowork check` of the notebook being graded.
+RECURSIVE_CHECK = ("import subprocess as _sp, sys as _sys\n"
+                   "print(_sp.run([_sys.executable, '-m', 'infowork.cli', 'check', '{module}'],"
+                   " capture_output=True, text=True).stderr)")
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
 
 
@@ -97,9 +102,12 @@ def build_inbox(folder: Path, module) -> Expect:
     nbformat.write(_without(done, {first_test, expect.last_step,
                                    *_tests_of(solution, expect.last_step)}),
                    folder / f"Smirnova_{nb_name}.ipynb")
-    # Renamed by the trainee, with a huge printout in the first answer.
+    # Renamed by the trainee, with a huge printout in the first answer, and a self-check
+    # command left in the second (it must refuse to grade the notebook again).
+    second_step = [grade_meta(c)["grade_id"] for c in solution.cells if is_answer_cell(c)][1]
     huge = _append_to_answer(copy.deepcopy(done), first_step,
                              "for _ in range(20000):\n    print('=' * 80)")
+    huge = _append_to_answer(huge, second_step, RECURSIVE_CHECK.format(module=module.id))
     nbformat.write(huge, folder / "Волков_задание (2).ipynb")
     # A memory hog after the first answer and an endless loop in place of the last step.
     hog = fill_exercise(exercise, solution, {expect.last_step: "while True:\n    pass"})
@@ -199,6 +207,13 @@ def test_zip_archive_and_trainee_folder_are_graded(graded):
     assert folder.files == [f"Белов Борис/{nb_name} (1).ipynb"]
     for r in (zipped, folder):
         assert r.graded and r.score == graded.expect.total, (r.problems, r.failed_checks)
+
+
+def test_a_self_check_left_in_a_notebook_does_not_grade_it_again(graded):
+    autograded = next((graded.course / "autograded" / "volkov").rglob("*.ipynb"))
+    text = json.dumps(nbformat.read(autograded, as_version=4), ensure_ascii=False)
+    assert "запущена из блокнота, который сейчас проверяется" in text
+    assert graded.report.result("volkov").score == graded.expect.total
 
 
 def test_partial_submission_gets_exactly_its_score(graded):
