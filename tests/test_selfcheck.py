@@ -8,6 +8,7 @@ input is refused before grading, and the per-step messages are built from error 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +40,7 @@ def _files(folder: Path) -> dict[str, tuple[str, int]]:
 
 
 def _temp_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("infowork-check-*")}
+    return set(os.listdir(tempfile.gettempdir()))
 
 
 def _test_ids(nb) -> list[str]:
@@ -93,7 +94,8 @@ def runs(tmp_path_factory) -> Runs:
     nbformat.write(fill_exercise(exercise, solution, partial_replacements(read_proofs(MODULE.id))),
                    partial)
     blank = MODULE.exercise_path()  # `infowork check MODULE` checks this file by default
-    grading_before, temp_before = _files(ROOT / "grading"), _temp_folders()
+    private_tmp = tmp_path_factory.mktemp("tmp")
+    grading_before, temp_before = _files(ROOT / "grading"), set(os.listdir(private_tmp))
     befores = {partial: _digest(partial), blank: _digest(blank)}
 
     def one(argv):
@@ -104,11 +106,14 @@ def runs(tmp_path_factory) -> Runs:
             code = selfcheck.main(argv[0], argv[1], say=lines.append)
         return code, "\n".join(lines)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # A private temporary folder, so another test run on the same machine cannot show up here.
+    with pytest.MonkeyPatch.context() as mp, ThreadPoolExecutor(max_workers=2) as pool:
+        mp.setattr(tempfile, "tempdir", str(private_tmp))
         (p_code, p_out), (b_code, b_out) = pool.map(one, [[MODULE.id, str(partial)], [MODULE.id]])
+        temp_after = _temp_folders()
     return Runs(Run(p_code, p_out, partial, befores[partial]),
                 Run(b_code, b_out, blank, befores[blank]),
-                grading_before, _files(ROOT / "grading"), temp_before, _temp_folders())
+                grading_before, _files(ROOT / "grading"), temp_before, temp_after)
 
 
 def _cli_check(assignment: str, lines: list[str]) -> int:
