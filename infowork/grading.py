@@ -496,6 +496,10 @@ def refresh(assignment: str, course_root: Path | str = DEFAULT_COURSE_ROOT,
     course_root = Path(course_root).resolve()
     report = saved_report.load(course_root, assignment)
     releases = sorted((course_root / "release" / assignment).glob("*.ipynb"))
+    if not releases:
+        raise GradingError(f"В папке проверки {course_root} нет копии задания {assignment} "
+                           f"(release/{assignment}): запустите infowork grade {assignment} ПАПКА "
+                           f"заново — оценки из журнала при этом сохранятся.")
     tests = {c.metadata.nbgrader["grade_id"] for path in releases
              for c in nbformat.read(path, as_version=4).cells
              if cell_kind(c) == "test" and c.metadata.nbgrader.get("grade")}

@@ -72,3 +72,11 @@ def test_missing_report_says_what_to_run_first(tmp_path):
     with pytest.raises(rp.ReportMissing, match="сначала запустите infowork grade 01"):
         rp.load(tmp_path, "01")
     assert not any(Path(tmp_path).iterdir()), "looking for a report creates nothing"
+
+
+def test_refresh_refuses_a_course_folder_without_the_assignment(tmp_path):
+    from infowork import grading
+
+    rp.save(rp.Report("00_intro", [_result("ivanov")], [], tmp_path))
+    with pytest.raises(grading.GradingError, match="запустите infowork grade 00_intro"):
+        grading.refresh("00_intro", course_root=tmp_path)
