@@ -499,7 +499,8 @@ def refresh(assignment: str, course_root: Path | str = DEFAULT_COURSE_ROOT,
     if not releases:
         raise GradingError(f"В папке проверки {course_root} нет копии задания {assignment} "
                            f"(release/{assignment}): запустите infowork grade {assignment} ПАПКА "
-                           f"заново — оценки из журнала при этом сохранятся.")
+                           f"заново (баллы, выставленные вручную, останутся в журнале; formgrader попросит "
+                           f"их подтвердить).")
     tests = {c.metadata.nbgrader["grade_id"] for path in releases
              for c in nbformat.read(path, as_version=4).cells
              if cell_kind(c) == "test" and c.metadata.nbgrader.get("grade")}

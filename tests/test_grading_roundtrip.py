@@ -435,3 +435,33 @@ def test_report_after_formgrader_counts_manual_points_overrides_and_comments(gra
                                 .read_text(encoding="utf-8")))
     assert comment in page, "the instructor's comment reaches the trainee"
     assert "BEGIN HIDDEN TESTS" not in page and "MARK SCHEME" not in page
+
+
+def test_regrading_after_manual_grading_keeps_the_points_for_review(graded, tmp_path):
+    """ivanova resends her work after the instructor graded it by hand: the manual points stay
+    in the gradebook and wait for the instructor to confirm them."""
+    manual = _manual_cells(graded.module)
+    if not manual:
+        pytest.skip("the module has no manually graded answers")
+    from nbgrader.api import Gradebook
+
+    given = {}
+    with Gradebook(grading._db_url(graded.course), grading.COURSE_ID) as gb:
+        for cell in manual:
+            grade = gb.find_grade(grade_meta(cell)["grade_id"], graded.module.id,
+                                  graded.module.id, "ivanova")
+            if grade.manual_score is None:  # this test run alone, without the one above
+                grade.manual_score, grade.needs_manual_grade = 1.0, False
+            given[grade.name] = grade.manual_score
+        gb.db.commit()
+    solution = nbformat.read(graded.module.solution_path(), as_version=4)
+    exercise = nbformat.read(graded.module.exercise_path(), as_version=4)
+    nbformat.write(fill_exercise(exercise, solution), tmp_path / f"ivanova_{graded.module.id}.ipynb")
+    report = grading.grade_folder(graded.module.id, tmp_path, course_root=graded.course,
+                                  limits=grading.Limits(timeout=CELL_TIMEOUT))
+    r = report.result("ivanova")
+    assert r.score == graded.expect.total and r.manual_pending == r.manual_max
+    with Gradebook(grading._db_url(graded.course), grading.COURSE_ID) as gb:
+        for grade_id, score in given.items():
+            assert gb.find_grade(grade_id, graded.module.id, graded.module.id,
+                                 "ivanova").manual_score == score
