@@ -14,6 +14,8 @@ import sys
 
 from infowork.report import CSV_COLUMNS
 
+CSV_HELP = "куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv)"
+
 __all__ = ["main", "build_parser"]
 
 
@@ -73,8 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
             "выполните infowork report ЗАДАНИЕ."))
     p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 00_intro")
     p.add_argument("folder", metavar="ПАПКА", help="папка с присланными блокнотами")
-    p.add_argument("--csv", metavar="ФАЙЛ",
-                   help="куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv)")
+    p.add_argument("--csv", metavar="ФАЙЛ", help=CSV_HELP)
     p.add_argument("--feedback", metavar="ПАПКА",
                    help="куда сложить отзывы для слушателей (HTML)")
 
@@ -86,8 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
             "и снова вывести таблицу и CSV. Код слушателей заново не выполняется;\n"
             "отзывы кладутся туда же, куда их положила infowork grade."))
     p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 01_content_planning")
-    p.add_argument("--csv", metavar="ФАЙЛ",
-                   help="куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv)")
+    p.add_argument("--csv", metavar="ФАЙЛ", help=CSV_HELP)
 
     p = sub.add_parser(
         "check", help="самопроверка: проверить свой блокнот так же, как при сдаче",
