@@ -15,9 +15,11 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from infowork import ROOT
@@ -132,11 +134,18 @@ def catalog() -> pd.DataFrame:
 
 _MISSING = {"", "-", "—", "н/д", "nan", "NaN", "None", "null", "NULL", "#Н/Д", "#N/A"}
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?$")
+_PERCENT = re.compile(r"^(.*?)[ \u00a0\u202f]?%$")
+_DURATION = re.compile(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DOT_DATE = re.compile(r"^(\d{1,2})([./])(\d{1,2})\2(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _BOOLS = {"да": True, "нет": False, "true": True, "false": False}
+_TOTALS = ("итого", "всего", "total")
 _SEPARATORS = [";", ",", "\t", "|"]
 _SEP_NAMES = {";": "точка с запятой", ",": "запятая", "\t": "табуляция", "|": "вертикальная черта"}
+#: A column with at least _GARBAGE_MIN numbers (or dates) and at most this share of other
+#: values (at least one) is a column of numbers with garbage: the garbage is reported.
+_GARBAGE_SHARE = 0.05
+_GARBAGE_MIN = 10
 
 
 def read_table(path, *, required=None, sheet=0, dayfirst: bool | None = None,
@@ -144,24 +153,43 @@ def read_table(path, *, required=None, sheet=0, dayfirst: bool | None = None,
     """Read a user's CSV or Excel (.xlsx) export into a DataFrame; never modifies the file.
 
     Detects the encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, cp1251) and the separator
-    (``;``, ``,``, tab, ``|``) of a CSV file, and the header row of an Excel sheet (skipping
-    title rows above it). With ``convert=True`` it turns columns into numbers (decimal commas,
-    spaces or U+00A0/U+202F between thousands), dates (``ГГГГ-ММ-ДД``, ``ДД.ММ.ГГГГ``),
-    and да/нет into bools; other columns stay text. Codes with leading zeros stay text.
+    (``;``, ``,``, tab, ``|``) of a CSV file, and the header row of a CSV file or an Excel
+    sheet, skipping title lines above it (report name, period). A totals row («Итого…»,
+    «Всего…», «Total…») right under the header or at the end of the table is taken out of
+    the table and kept in ``frame.attrs["totals"]`` (column -> value), so that summing a
+    column does not count everything twice.
 
-    Day-first or month-first: a ``ДД.ММ.ГГГГ``-like column is read day first when some first
-    number is above 12, month first when some second number is; when every number is 12 or
-    less the order cannot be known, and a DataError asks for ``dayfirst=True`` or ``False``.
+    With ``convert=True`` it turns columns into numbers (decimal commas, spaces or
+    U+00A0/U+202F between thousands; ``23,5 %`` becomes the float 23.5, still in per cent),
+    durations ``Ч:ММ:СС`` such as ``0:01:23`` into ``timedelta64`` (seconds:
+    ``frame[col].dt.total_seconds()``), dates (``ГГГГ-ММ-ДД``, ``ДД.ММ.ГГГГ``) into
+    ``datetime64`` and да/нет into bools; other columns stay text. Codes with leading zeros
+    stay text. A column of numbers or dates with a few cells that are neither (``12a``,
+    ``31.02.2025``) is refused with the row and the column named: fix the cells, or read
+    with ``convert=False``.
+
+    Day-first or month-first: dates written with dots (``01.02.2025``) are read day first,
+    the Russian convention, unless some second number is above 12 and no first one is
+    (then month first). Dates with slashes (``01/02/2025``) are read day first when some
+    first number is above 12, month first when some second number is; when every number is
+    12 or less the order cannot be known, and a DataError asks for ``dayfirst=``.
+    ``dayfirst=True`` or ``False`` always decides.
 
     ``required`` lists columns that must be present. Any problem raises ``DataError`` with a
-    Russian message naming the file and, where it can, the row and the column.
-    The detected encoding, separator and header row are in ``frame.attrs["source"]``.
+    Russian message naming the file and, where it can, the row and the column. The detected
+    encoding, separator, header row (1-based line of the file or row of the sheet) and
+    totals row are in ``frame.attrs["source"]``.
 
     >>> t = read_table(DATASETS_DIR / "raw" / "vk_stats_2025.csv", required=["Дата"])
     >>> t.attrs["source"]["encoding"], t.attrs["source"]["separator"]
     ('cp1251', ';')
     >>> str(t["Дата"].dtype).startswith("datetime64"), str(t["Вовлечённость, %"].dtype)
     (True, 'float64')
+    >>> m = read_table(DATASETS_DIR / "raw" / "metrica_utm_2025.csv")
+    >>> m.attrs["source"]["header_row"], m["Время на сайте"].dt.total_seconds().dtype
+    (7, dtype('float64'))
+    >>> int(m["Визиты"].sum()) == m.attrs["totals"]["Визиты"]
+    True
     """
     file = Path(path)
     if not file.exists():
@@ -179,7 +207,13 @@ def read_table(path, *, required=None, sheet=0, dayfirst: bool | None = None,
         header, rows, line_numbers, source = _excel_rows(raw, path, sheet)
     else:
         header, rows, line_numbers, source = _csv_rows(raw, path)
-    frame = _build_frame(header, rows, path)
+    rows, line_numbers, totals = _split_totals(rows, line_numbers)
+    if totals is not None:
+        source["totals_row"] = totals[1]
+        frame = _build_frame(header, rows + [totals[0]], path)
+        totals_raw, frame = frame.iloc[-1], frame.iloc[:-1].reset_index(drop=True)
+    else:
+        frame = _build_frame(header, rows, path)
     _check_required(frame, required, path)
     if convert:
         for col in frame.columns:
@@ -188,13 +222,21 @@ def read_table(path, *, required=None, sheet=0, dayfirst: bool | None = None,
         for col in frame.columns:
             frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, str)
                                         else str(v)).astype("str")
+    if totals is not None:
+        frame.attrs["totals"] = {col: _total_value(totals_raw[col], frame[col].dtype, col,
+                                                   totals[1], path, dayfirst, convert)
+                                 for col in frame.columns}
     frame.attrs["source"] = source
     return frame
 
 
 def _decode(raw: bytes, path) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return _decode_utf8(raw[3:], path), "utf-8-sig"
+        except UnicodeDecodeError:
+            raise DataError(f"Файл «{path}» помечен как UTF-8, но в нём есть символы в другой "
+                            f"кодировке. Сохраните таблицу заново как CSV UTF-8.") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "utf-16"
@@ -204,7 +246,7 @@ def _decode(raw: bytes, path) -> tuple[str, str]:
         raise DataError(f"Файл «{path}» не похож на таблицу: в нём двоичные данные. "
                         f"Нужен файл CSV (текст) или Excel (.xlsx).")
     try:
-        return raw.decode("utf-8"), "utf-8"
+        return _decode_utf8(raw, path), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
@@ -214,9 +256,53 @@ def _decode(raw: bytes, path) -> tuple[str, str]:
     if text is not None:
         control = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
         if control <= len(text) * 0.001:
+            _check_cyrillic(text, raw, path)
             return text, "cp1251"
     raise DataError(f"Файл «{path}» не удалось прочитать как текст ни в UTF-8, ни в Windows-1251: "
                     f"похоже, это не таблица CSV. Сохраните таблицу как CSV (UTF-8) или .xlsx.")
+
+
+def _decode_utf8(raw: bytes, path) -> str:
+    """UTF-8 text, or UnicodeDecodeError when the file is in another encoding.
+
+    A file cut inside its last character loses only that character (its last row is then
+    reported short); a UTF-8 file with a few lines in another encoding is refused, with the
+    first such line named.
+    """
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and len(raw) - error.start < 4:
+            return raw[:error.start].decode("utf-8")
+        high = sum(1 for b in raw if b >= 0x80)
+        valid = sum(len(m) for m in re.findall(
+            rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", raw))
+        if valid < 0.6 * high:
+            raise
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise DataError(
+            f"Файл «{path}», строка {line}: здесь текст не в кодировке UTF-8, хотя остальной "
+            f"файл - в UTF-8. Похоже, в файл вставили строки из файла в другой кодировке "
+            f"(например, Windows-1251). Сохраните исходные файлы в одной кодировке "
+            f"(CSV UTF-8) и соберите таблицу заново.") from None
+
+
+def _case_turns(text: str) -> tuple[int, int]:
+    """How often a Cyrillic capital follows a small letter, and how often the other way."""
+    return (len(re.findall(r"[а-яё][А-ЯЁ]", text)), len(re.findall(r"[А-ЯЁ][а-яё]", text)))
+
+
+def _check_cyrillic(text: str, raw: bytes, path) -> None:
+    """Refuse KOI8-R text taken for cp1251: its words turn into «нЕФЛЙ» instead of «Метки»."""
+    small_capital, capital_small = _case_turns(text)
+    if small_capital < 3 or small_capital <= 2 * capital_small:
+        return
+    small_capital, capital_small = _case_turns(raw.decode("koi8_r", errors="replace"))
+    if capital_small > 2 * small_capital:
+        raise DataError(
+            f"Файл «{path}»: русские буквы в нём выглядят бессмыслицей - похоже, файл "
+            f"сохранён в кодировке KOI8-R, а не в UTF-8 или Windows-1251. Откройте его в "
+            f"редакторе в кодировке KOI8-R и сохраните как CSV UTF-8.")
 
 
 def _csv_rows(raw: bytes, path):
@@ -229,38 +315,68 @@ def _csv_rows(raw: bytes, path):
             counts = [len(r) for r in csv.reader(sample, delimiter=sep)]
         except csv.Error:
             continue
-        if not counts or counts[0] < 2:
+        width = max(Counter(counts).items(), key=lambda kv: (kv[1], kv[0]))[0] if counts else 0
+        if width < 2:
             continue
-        score = (sum(c == counts[0] for c in counts) / len(counts), counts[0])
+        score = (sum(c == width for c in counts) / len(counts), width)
         if score > best_score:
             best, best_score = sep, score
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
-    header, rows, line_numbers, broken = None, [], [], []
-    try:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header = record
-                continue
-            if len(record) != len(header):
-                broken.append((reader.line_num, len(record)))
-                continue
-            rows.append(record)
-            line_numbers.append(reader.line_num)
-    except csv.Error as error:
-        raise DataError(f"Файл «{path}», строка {reader.line_num}: не удалось разобрать строку "
-                        f"({error}). Проверьте кавычки в этой строке.") from None
+    width = best_score[1]
+    records = _records(text, best, path)
+    if not records:
+        return None, [], [], {}
+    # The header is the first row that is not a narrow title line (report name, period).
+    start = 0
+    for k, (_, record) in enumerate(records[:20]):
+        if sum(1 for cell in record if cell.strip()) > max(1, width // 3):
+            start = k
+            break
+    header_line, header = records[start]
+    rows, line_numbers, broken = [], [], []
+    for line, record in records[start + 1:]:
+        if len(record) != len(header):
+            broken.append((line, len(record)))
+            continue
+        rows.append(record)
+        line_numbers.append(line)
     if broken:
         where = ", ".join(f"строка {n} ({k} полей)" for n, k in broken[:5])
         more = f" и ещё {len(broken) - 5}" if len(broken) > 5 else ""
         raise DataError(
             f"Файл «{path}»: в шапке {len(header)} столбцов (разделитель - "
             f"{_SEP_NAMES[best]}), а в строках другое число полей: {where}{more}. "
-            f"Проверьте в этих строках лишние разделители и кавычки.")
-    source = {"format": "csv", "encoding": "cp1251" if encoding == "cp1251" else encoding,
-              "separator": best, "header_row": 1}
+            f"Проверьте в этих строках лишние разделители и кавычки; если файл обрывается "
+            f"на последней строке, он сохранён или скачан не полностью.")
+    source = {"format": "csv", "encoding": encoding, "separator": best,
+              "header_row": header_line}
     return header, rows, line_numbers, source
+
+
+def _records(text: str, sep: str, path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every non-blank record.
+
+    Read strictly first, to catch a file that ends inside a quoted value (cut off while being
+    saved or downloaded); a file with other quoting oddities is read leniently.
+    """
+    for strict in (True, False):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=strict)
+        records = []
+        try:
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    records.append((reader.line_num, record))
+        except csv.Error as error:
+            if str(error) == "unexpected end of data":
+                raise DataError(
+                    f"Файл «{path}», строка {reader.line_num}: файл обрывается внутри значения "
+                    f"в кавычках - похоже, он сохранён или скачан не полностью. Выгрузите его "
+                    f"заново.") from None
+            if strict:
+                continue
+            raise DataError(f"Файл «{path}», строка {reader.line_num}: не удалось разобрать "
+                            f"строку ({error}). Проверьте кавычки в этой строке.") from None
+        return records
+    return []
 
 
 def _excel_rows(raw: bytes, path, sheet):
@@ -346,6 +462,37 @@ def _check_required(frame: pd.DataFrame, required, path) -> None:
                         f"Есть столбцы: {have}. Проверьте шапку таблицы.")
 
 
+def _split_totals(rows, line_numbers):
+    """Take a totals row («Итого и средние», «Всего») from the top or the bottom of the data."""
+    def label(row):
+        first = next((v for v in row if not _is_missing(v)), None)
+        return str(first).strip().casefold() if first is not None else ""
+
+    for k in ([0, len(rows) - 1] if len(rows) > 1 else []):
+        if label(rows[k]).startswith(_TOTALS):
+            totals = (rows[k], line_numbers[k])
+            return rows[:k] + rows[k + 1:], line_numbers[:k] + line_numbers[k + 1:], totals
+    return rows, line_numbers, None
+
+
+def _total_value(value, dtype, column, row, path, dayfirst, convert):
+    """One cell of the totals row, converted like its column where it can be."""
+    if _is_missing(value):
+        return None
+    if not convert:
+        return str(value)
+    try:
+        out = _convert_column(pd.Series([value], dtype=object), column, [row], path,
+                              dayfirst).iloc[0]
+    except DataError:
+        return value
+    if isinstance(out, np.generic):
+        out = out.item()
+    if pd.api.types.is_float_dtype(dtype) and isinstance(out, int):
+        out = float(out)
+    return out
+
+
 def _is_missing(value) -> bool:
     if value is None:
         return True
@@ -361,6 +508,7 @@ def _convert_column(values: pd.Series, column, line_numbers, path, dayfirst):
         return pd.Series([pd.NA] * len(values), dtype="str")
     items = [v.strip() if isinstance(v, str) else v for _, v in present]
     index = [i for i, _ in present]
+    rows = [line_numbers[i] for i in index]
 
     def series(converted, dtype):
         out = pd.Series([None] * len(values), dtype=object)
@@ -371,46 +519,98 @@ def _convert_column(values: pd.Series, column, line_numbers, path, dayfirst):
         return pd.to_datetime(series(items, None))
     if all(isinstance(v, bool) for v in items):
         return series(items, "boolean" if missing else "bool")
-    numbers = _as_numbers(items)
-    if numbers is not None:
-        exact = all(isinstance(v, int) or (isinstance(v, float) and v.is_integer()
-                                           and not _has_decimals(s))
-                    for v, s in zip(numbers, items))
-        if exact:
-            return series([int(v) for v in numbers], "Int64" if missing else "int64")
-        return series([float(v) for v in numbers], "float64")
-    if all(isinstance(v, str) for v in items):
+    if all(isinstance(v, (dt.time, dt.timedelta)) for v in items):
+        return pd.to_timedelta(series([_as_timedelta(v) for v in items], None))
+    parsed = [_as_number(v) for v in items]
+    _refuse_garbage([p is not None for p in parsed], items, rows, column, path, "число",
+                    "числа")
+    if all(p is not None for p in parsed):
+        if not any(p is _CODE for p in parsed):
+            numbers = [p[0] for p in parsed]
+            exact = all(isinstance(v, int) and not p[1] for v, p in zip(numbers, parsed))
+            if exact:
+                return series(numbers, "Int64" if missing else "int64")
+            return series([float(v) for v in numbers], "float64")
+    elif all(isinstance(v, str) for v in items):
         if all(v.casefold() in _BOOLS for v in items):
             return series([_BOOLS[v.casefold()] for v in items], "boolean" if missing else "bool")
-        if all(_ISO_DATE.match(v) for v in items):
-            return pd.to_datetime(series(items, None), format="ISO8601")
-        if all(_DOT_DATE.match(v) for v in items):
-            rows = [line_numbers[i] for i in index]
+        durations = [_DURATION.match(v) for v in items]
+        _refuse_garbage([bool(m) for m in durations], items, rows, column, path,
+                        "длительность Ч:ММ:СС", "длительности")
+        if all(durations):
+            return pd.to_timedelta(series([pd.Timedelta(hours=int(m[1]), minutes=int(m[2]),
+                                                        seconds=int(m[3])) for m in durations],
+                                          None))
+        iso = [bool(_ISO_DATE.match(v)) for v in items]
+        dotted = [bool(_DOT_DATE.match(v)) for v in items]
+        _refuse_garbage([a or b for a, b in zip(iso, dotted)], items, rows, column, path,
+                        "дата", "даты")
+        if all(iso):
+            try:
+                return pd.to_datetime(series(items, None), format="ISO8601")
+            except ValueError:
+                bad = next(k for k, v in enumerate(items) if not _valid_iso(v))
+                raise DataError(f"Файл «{path}», столбец «{column}», строка {rows[bad]}: "
+                                f"«{items[bad]}» - не дата в виде ГГГГ-ММ-ДД.") from None
+        if all(dotted):
             return pd.to_datetime(series(_dotted_dates(items, rows, column, path, dayfirst),
                                          None))
     return pd.Series([None if _is_missing(v) else str(v) for v in values], dtype="str")
 
 
-def _has_decimals(text) -> bool:
-    return isinstance(text, str) and bool(re.search(r"[.,]\d+$", text))
+def _refuse_garbage(good, items, rows, column, path, kind, kinds):
+    """Raise when nearly all cells of a column are of one kind and a few are not."""
+    bad = [k for k, ok in enumerate(good) if not ok]
+    if not bad or len(items) - len(bad) < _GARBAGE_MIN or len(bad) > max(
+            1, _GARBAGE_SHARE * len(items)):
+        return
+    where = ", ".join(f"строка {rows[k]}: «{items[k]}»" for k in bad[:3])
+    more = f" и ещё {len(bad) - 3}" if len(bad) > 3 else ""
+    raise DataError(
+        f"Файл «{path}», столбец «{column}»: почти все значения - {kinds}, но не все "
+        f"({where}{more}). Исправьте эти ячейки (пропуск оставьте пустым) или прочитайте "
+        f"файл с convert=False, чтобы все значения остались текстом. Ожидалось: {kind}.")
 
 
-def _as_numbers(items):
-    out = []
-    for v in items:
-        if isinstance(v, bool):
-            return None
-        if isinstance(v, (int, float)):
-            out.append(v)
-            continue
-        if not isinstance(v, str) or not _NUMBER.match(v):
-            return None
-        digits = v.lstrip("+-")
-        if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
-            return None  # a code such as 007 or a phone number: keep it text
-        clean = re.sub(r"[ \u00a0\u202f]", "", v).replace(",", ".")
-        out.append(float(clean) if "." in clean else int(clean))
-    return out
+def _valid_iso(text) -> bool:
+    try:
+        pd.to_datetime(text, format="ISO8601")
+    except ValueError:
+        return False
+    return True
+
+
+def _as_timedelta(value) -> pd.Timedelta:
+    if isinstance(value, dt.time):
+        return pd.Timedelta(hours=value.hour, minutes=value.minute, seconds=value.second)
+    return pd.Timedelta(value)
+
+
+#: _as_number's answer for a code with leading zeros (007, 0123): a number, but kept as text.
+_CODE = (0, False)
+
+
+def _as_number(value):
+    """(number, has_decimals) for a number cell, _CODE for a code, None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value, False
+    if isinstance(value, float):
+        return (int(value), False) if value.is_integer() else (value, True)
+    if not isinstance(value, str):
+        return None
+    percent = _PERCENT.match(value)
+    text = percent[1].strip() if percent else value
+    if not _NUMBER.match(text):
+        return None
+    digits = text.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+        return _CODE  # a code such as 007 or a phone number: keep it text
+    clean = re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".")
+    if "." in clean or percent:
+        return float(clean), True
+    return int(clean), False
 
 
 def _dotted_dates(items, rows, column, path, dayfirst):
@@ -425,13 +625,16 @@ def _dotted_dates(items, rows, column, path, dayfirst):
                 f"{where}: в строке {rows[a]} дата «{items[a]}» записана днём вперёд, "
                 f"а в строке {rows[b]} «{items[b]}» - месяцем вперёд. Приведите даты к "
                 f"одному виду ДД.ММ.ГГГГ.")
-        if not first_big and not second_big:
+        if first_big or second_big:
+            dayfirst = bool(first_big)
+        elif all(p[1] == "." for p in parts):
+            dayfirst = True  # 01.02.2025 is 1 February: the Russian convention
+        else:
             raise DataError(
                 f"{where}: непонятно, где день, а где месяц - во всех датах оба числа не больше "
                 f"12 (например, «{items[0]}» в строке {rows[0]}). Укажите порядок сами: "
                 f"read_table(..., dayfirst=True), если день стоит первым (так принято в "
                 f"России), или dayfirst=False, если первым стоит месяц.")
-        dayfirst = bool(first_big)
     out = []
     for k, (a, _, b, year, hour, minute, second) in enumerate(parts):
         day, month = (int(a), int(b)) if dayfirst else (int(b), int(a))

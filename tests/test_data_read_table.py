@@ -42,9 +42,48 @@ def test_community_statistics_in_cp1251_with_semicolons_decimal_commas_and_day_f
     assert table["Подписчики"].dtype == "int64"
 
 
+def test_telegram_statistics_in_utf8_with_commas_and_iso_dates():
+    table = data.read_table(RAW / "telegram_stats_2025.csv")
+    assert table.attrs["source"]["encoding"] == "utf-8"
+    assert table.attrs["source"]["separator"] == ","
+    assert pd.api.types.is_datetime64_dtype(table["Дата"]) and len(table) == 365
+    assert table["Дата"].iloc[31] == pd.Timestamp("2025-02-01")
+    for col in table.columns[1:]:
+        assert table[col].dtype == "int64", col
+
+
+def test_metrica_report_with_title_lines_a_totals_row_percentages_and_durations():
+    table = data.read_table(RAW / "metrica_utm_2025.csv", required=["UTM Source", "Визиты"])
+    source = table.attrs["source"]
+    assert source["encoding"] == "utf-8-sig" and source["separator"] == ","
+    assert source["header_row"] == 7 and source["totals_row"] == 8
+    assert list(table.columns) == [
+        "UTM Source", "UTM Medium", "UTM Campaign", "Визиты", "Посетители", "Отказы",
+        "Глубина просмотра", "Время на сайте", "Достижения любой цели",
+        "Конверсия по любой цели"]
+    assert not table["UTM Source"].str.startswith("Итого").any()
+    for col in ("UTM Source", "UTM Medium", "UTM Campaign"):
+        assert pd.api.types.is_string_dtype(table[col]) and table[col].notna().all(), col
+    for col in ("Визиты", "Посетители", "Достижения любой цели"):
+        assert table[col].dtype == "int64", col
+    for col in ("Отказы", "Глубина просмотра", "Конверсия по любой цели"):
+        assert table[col].dtype == "float64", col
+    assert (table["Отказы"] % 1 != 0).any() and table["Отказы"].between(0, 100).all()
+    assert pd.api.types.is_timedelta64_dtype(table["Время на сайте"])
+    assert table["Время на сайте"].dt.total_seconds().between(10, 3600).all()
+    totals = table.attrs["totals"]
+    assert totals["UTM Source"] == "Итого и средние" and totals["UTM Medium"] is None
+    assert totals["Визиты"] == table["Визиты"].sum()
+    assert isinstance(totals["Отказы"], float) and isinstance(totals["Время на сайте"],
+                                                              pd.Timedelta)
+
+
 def test_excel_report_with_a_title_above_the_header():
     table = data.read_table(RAW / "membership_report_2025.xlsx", required=["Код", "Всего членов"])
     assert table.attrs["source"]["header_row"] == 4
+    assert table.attrs["source"]["totals_row"] == 5 + len(table)
+    assert table.attrs["totals"]["Код"] == "Итого"
+    assert table.attrs["totals"]["Всего членов"] == table["Всего членов"].sum()
     assert list(table.columns[:3]) == ["Код", "Организация", "Регион"]
     organizations = data.load("organizations")
     assert len(table) == len(organizations)
@@ -92,20 +131,31 @@ def test_yes_no_columns_become_bools(write):
 
 # --- dates --------------------------------------------------------------------------------
 
-def test_ambiguous_day_month_dates_are_reported_not_guessed(write):
-    path = write("a.csv", "Дата;Охват\n01.02.2025;10\n03.04.2025;20\n")
+def test_dotted_dates_are_day_first_even_when_every_day_is_12_or_less(write):
+    path = write("monthly.csv", "Месяц;Охват\n01.01.2025;10\n01.02.2025;20\n01.03.2025;30\n"
+                                "01.12.2025;40\n")
+    assert data.read_table(path)["Месяц"].tolist() == [
+        pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01"), pd.Timestamp("2025-03-01"),
+        pd.Timestamp("2025-12-01")]
+
+
+def test_ambiguous_slash_dates_are_reported_not_guessed(write):
+    path = write("a.csv", "Дата;Охват\n01/02/2025;10\n03/04/2025;20\n")
     with pytest.raises(data.DataError) as info:
         data.read_table(path)
     message = str(info.value)
     assert "a.csv" in message and "«Дата»" in message and "dayfirst" in message
+    assert "строке 2" in message
 
 
 def test_ambiguous_dates_read_as_the_user_says(write):
-    path = write("a.csv", "Дата;Охват\n01.02.2025;10\n03.04.2025;20\n")
-    assert data.read_table(path, dayfirst=True)["Дата"].tolist() == [
-        pd.Timestamp("2025-02-01"), pd.Timestamp("2025-04-03")]
-    assert data.read_table(path, dayfirst=False)["Дата"].tolist() == [
-        pd.Timestamp("2025-01-02"), pd.Timestamp("2025-03-04")]
+    for name, text in (("dots.csv", "Дата;Охват\n01.02.2025;10\n03.04.2025;20\n"),
+                       ("slashes.csv", "Дата;Охват\n01/02/2025;10\n03/04/2025;20\n")):
+        path = write(name, text)
+        assert data.read_table(path, dayfirst=True)["Дата"].tolist() == [
+            pd.Timestamp("2025-02-01"), pd.Timestamp("2025-04-03")], name
+        assert data.read_table(path, dayfirst=False)["Дата"].tolist() == [
+            pd.Timestamp("2025-01-02"), pd.Timestamp("2025-03-04")], name
 
 
 def test_one_day_above_12_settles_the_order_for_the_whole_column(write):
@@ -126,6 +176,127 @@ def test_iso_dates_with_times(write):
     table = data.read_table(write("i.csv", "когда,сколько\n2025-03-01 10:15,1\n2025-03-02,2\n"))
     assert table["когда"].tolist() == [pd.Timestamp("2025-03-01 10:15"),
                                        pd.Timestamp("2025-03-02")]
+
+
+# --- report shapes: title lines, totals rows, percentages, durations ---------------------
+
+def test_title_lines_above_a_csv_header_are_skipped(write):
+    text = ("Отчёт о посещаемости\nПериод: 01.01.2025 - 31.01.2025\n\nСтраница;Визиты\n"
+            "/news;10\n/join;5\n")
+    table = data.read_table(write("t.csv", text))
+    assert list(table.columns) == ["Страница", "Визиты"] and len(table) == 2
+    assert table.attrs["source"]["header_row"] == 4
+    # Saved from Excel: the title row is padded with separators to the table's width.
+    table = data.read_table(write("x.csv", "Сводка за январь;;\nОрганизация;Члены;Взносы\n"
+                                           "А;10;1,5\nБ;20;2\n"))
+    assert list(table.columns) == ["Организация", "Члены", "Взносы"]
+    assert table["Взносы"].tolist() == [1.5, 2.0]
+
+
+def test_totals_row_first_or_last_is_kept_apart(write):
+    for name, text in (("top.csv", "Источник;Визиты\nИтого и средние;30\nvk;10\nok;20\n"),
+                       ("end.csv", "Источник;Визиты\nvk;10\nok;20\nВсего;30\n")):
+        table = data.read_table(write(name, text))
+        assert table["Источник"].tolist() == ["vk", "ok"], name
+        assert table["Визиты"].dtype == "int64" and table["Визиты"].sum() == 30
+        assert table.attrs["totals"]["Визиты"] == 30
+    assert data.read_table(write("n.csv", "Источник;Визиты\nvk;1\nok;2\n")).attrs.get(
+        "totals") is None
+
+
+def test_percentages_with_decimal_commas_stay_in_per_cent(write):
+    table = data.read_table(write("p.csv", "Кампания;Отказы;Доля\nА;12,5 %;7%\nБ;8,25%;"
+                                           "10\u00a0%\n"))
+    assert table["Отказы"].tolist() == [12.5, 8.25]
+    assert table["Доля"].dtype == "float64" and table["Доля"].tolist() == [7.0, 10.0]
+
+
+def test_durations_become_timedeltas(write):
+    table = data.read_table(write("d.csv", "Источник;Время на сайте\nvk;0:01:23\nok;1:02:03\n"))
+    assert pd.api.types.is_timedelta64_dtype(table["Время на сайте"])
+    assert table["Время на сайте"].dt.total_seconds().tolist() == [83.0, 3723.0]
+
+
+def test_garbage_in_a_number_cell_names_the_row_and_the_column(write):
+    rows = "".join(f"{d:02d}.01.2025;{d * 100}\n" for d in range(1, 21))
+    path = write("g.csv", "Дата;Просмотры\n" + rows.replace("1200", "12OO"))
+    with pytest.raises(data.DataError) as info:
+        data.read_table(path)
+    message = str(info.value)
+    assert "g.csv" in message and "«Просмотры»" in message and "строка 13" in message
+    assert "«12OO»" in message and "convert=False" in message
+    assert data.read_table(path, convert=False)["Просмотры"].iloc[11] == "12OO"
+
+
+def test_garbage_in_a_date_cell_names_the_row(write):
+    rows = "".join(f"{d:02d}.03.2025;{d}\n" for d in range(1, 21)).replace("07.03.2025",
+                                                                              "07.03.25г")
+    with pytest.raises(data.DataError, match=r"«Дата».*строка 8: «07\.03\.25г»"):
+        data.read_table(write("gd.csv", "Дата;Охват\n" + rows))
+    with pytest.raises(data.DataError, match=r"строка 3: «2025-02-30»"):
+        data.read_table(write("iso.csv", "Дата;Охват\n2025-02-01;1\n2025-02-30;2\n"))
+
+
+def test_a_column_that_is_mostly_text_stays_text(write):
+    table = data.read_table(write("m.csv", "Дом;Код\n12;007\n12а;010\n14;020\n"))
+    assert table["Дом"].tolist() == ["12", "12а", "14"]
+    assert table["Код"].tolist() == ["007", "010", "020"]
+
+
+# --- broken copies of the raw exports ------------------------------------------------------
+
+def test_truncated_exports_are_refused_with_the_file_and_the_row(write):
+    vk = (RAW / "vk_stats_2025.csv").read_bytes()
+    cut = vk[:vk.index(b"\n", len(vk) // 2) + 8]  # the next row's date and no more
+    with pytest.raises(data.DataError) as info:
+        data.read_table(write("vk_cut.csv", cut))
+    message = str(info.value)
+    assert "vk_cut.csv" in message and "не полностью" in message
+    lines = cut.count(b"\n") + 1
+    assert f"строка {lines} " in message
+    metrica = (RAW / "metrica_utm_2025.csv").read_bytes()
+    with pytest.raises(data.DataError, match=r"metrica_cut\.csv», строка \d+: .*не полностью"):
+        data.read_table(write("metrica_cut.csv", metrica[:-7]))
+    utf8 = (RAW / "telegram_stats_2025.csv").read_bytes()
+    header = utf8.split(b"\n", 1)[0]
+    with pytest.raises(data.DataError, match="tg_cut.csv"):  # cut inside a Cyrillic letter
+        data.read_table(write("tg_cut.csv", header[:-1] + b"\n" + utf8.split(b"\n")[1][:5]))
+    xlsx = (RAW / "membership_report_2025.xlsx").read_bytes()
+    with pytest.raises(data.DataError, match=r"report_cut\.xlsx.*повреждён"):
+        data.read_table(write("report_cut.xlsx", xlsx[:len(xlsx) // 2]))
+
+
+def test_exports_in_a_wrong_or_mixed_encoding_are_refused(write):
+    text = (RAW / "metrica_utm_2025.csv").read_bytes().decode("utf-8-sig")
+    lines = text.split("\r\n")
+    mixed = ("\r\n".join(lines[:12]) + "\r\n").encode("utf-8") + "\r\n".join(
+        lines[12:]).encode("cp1251")
+    with pytest.raises(data.DataError, match=r"mixed\.csv», строка 13: .*не в кодировке UTF-8"):
+        data.read_table(write("mixed.csv", mixed))
+    with pytest.raises(data.DataError, match=r"koi8\.csv».*KOI8-R"):
+        data.read_table(write("koi8.csv", text.encode("koi8_r")))
+    with pytest.raises(data.DataError, match=r"bom\.csv».*UTF-8"):
+        data.read_table(write("bom.csv", b"\xef\xbb\xbf" + text.encode("cp1251")))
+    # The same report re-saved in Windows-1251 is fine.
+    resaved = data.read_table(write("cp1251.csv", text.encode("cp1251")))
+    assert resaved["Визиты"].sum() == resaved.attrs["totals"]["Визиты"]
+
+
+def test_exports_without_a_needed_column_or_with_garbage_are_refused(write):
+    vk = (RAW / "vk_stats_2025.csv").read_bytes().decode("cp1251")
+    no_reach = "\r\n".join(";".join(c for k, c in enumerate(line.split(";")) if k != 4)
+                            for line in vk.split("\r\n"))
+    with pytest.raises(data.DataError) as info:
+        data.read_table(write("vk_no_reach.csv", no_reach, "cp1251"), required=["Дата", "Охват"])
+    assert "vk_no_reach.csv" in str(info.value) and "«Охват»" in str(info.value)
+    lines = vk.split("\r\n")
+    cells = lines[10].split(";")
+    cells[5] = cells[5][:-1] + "O"
+    lines[10] = ";".join(cells)
+    with pytest.raises(data.DataError) as info:
+        data.read_table(write("vk_garbage.csv", "\r\n".join(lines), "cp1251"))
+    message = str(info.value)
+    assert "vk_garbage.csv" in message and "«Просмотры»" in message and "строка 11" in message
 
 
 # --- failures -----------------------------------------------------------------------------
@@ -183,8 +354,16 @@ def test_missing_sheet_lists_the_sheets():
 
 
 def test_reading_never_changes_the_input(tmp_path):
+    before = snapshot(RAW)
+    for path in sorted(RAW.iterdir()):
+        data.read_table(path)
+        data.read_table(path, convert=False)
+    assert snapshot(RAW) == before
     for path in RAW.iterdir():
         shutil.copy2(path, tmp_path / path.name)
+    vk = (RAW / "vk_stats_2025.csv").read_bytes()
+    (tmp_path / "cut.csv").write_bytes(vk[:len(vk) // 2])
+    (tmp_path / "garbage.csv").write_bytes(vk.replace(b";0;", b";0x;", 1))
     (tmp_path / "bad.csv").write_text("a;b\n1;2;3\n", encoding="utf-8")
     os.chmod(tmp_path / "bad.csv", 0o444)
     before = snapshot(tmp_path)

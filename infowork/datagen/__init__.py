@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infowork.datagen import audience, extras, news, orgs, raw, social, web
+from infowork.datagen import audience, extras, learning, media, news, orgs, raw, social, web
 from infowork.datagen.readme import render
 from infowork.datagen.common import SEED, write_csv
 
@@ -23,28 +23,35 @@ def build() -> dict:
     last = membership[membership["year"] == orgs.YEARS[-1]]
     totals = last.groupby("org_id")["members"].sum()
     organizations["members"] = organizations["org_id"].map(totals).astype("int64")
-    comms = orgs.communities(organizations)
-    vk = comms[comms["platform"] == "ВКонтакте"].set_index("org_id")["subs_end"]
+    accounts = orgs.accounts(organizations)
+    own = accounts[accounts["account_type"] == "сообщество организации"]
+    vk = own[own["platform"] == "ВКонтакте"].set_index("org_id")["subs_end"]
     organizations["vk_subscribers"] = organizations["org_id"].map(vk).fillna(0).astype("int64")
     organizations = organizations[[
         "org_id", "name", "org_type", "sector", "region", "federal_district", "members",
         "info_staff", "has_website", "has_vk", "has_ok", "has_telegram", "vk_subscribers"]]
-    posts = social.posts(organizations, comms)
+    posts = social.posts(organizations, accounts)
+    # The monitoring form asks for the organisation's own communities, not its activists' pages.
+    own_posts = posts[posts["account_type"] == "сообщество организации"]
     news_items = news.news_items(organizations)
     sessions = web.web_sessions()
+    calendar = social.calendar()
+    mentions = media.media_mentions(organizations)
     return {
         "organizations": organizations,
         "membership": membership,
         "posts": posts,
-        "calendar": social.calendar(),
+        "calendar": calendar,
         "campaigns": social.campaigns(),
         "news_items": news_items,
-        "survey": audience.survey(organizations),
+        "survey": audience.survey(organizations, membership),
         "web_sessions": sessions,
-        "monitoring": extras.monitoring(organizations, posts, news_items),
+        "monitoring": extras.monitoring(organizations, own_posts, news_items, mentions),
         "requests": web.requests(sessions, organizations),
         "podcast": extras.podcast(),
         "contest_scores": extras.contest_scores(organizations),
+        "webinars": learning.webinars(calendar),
+        "media_mentions": mentions,
     }
 
 

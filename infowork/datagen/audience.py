@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from infowork.data_schema import (NEWS_FREQUENCIES, REGIONS, ROLES, SURVEY_CHANNELS,
-                                  SURVEY_SECTORS, SURVEY_TOPICS)
+from infowork.data_schema import (AGE_GROUPS, NEWS_FREQUENCIES, REGIONS, ROLES,
+                                  SURVEY_CHANNELS, SURVEY_SECTORS, SURVEY_TOPICS)
 from infowork.datagen.common import rng
 
 __all__ = ["survey", "N_RESPONDENTS"]
@@ -31,15 +31,36 @@ def _channel_p(age: np.ndarray, activist: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def survey(orgs: pd.DataFrame) -> pd.DataFrame:
+#: The survey was spread through the communities and messengers: who answered, relative to the
+#: members of each age group (the young answer more readily, the oldest less).
+_RESPONSE = {"до 35": 1.55, "35-54": 1.0, "55 и старше": 0.5}
+#: Ages within each group: (first age, last age, slope of the weights along the range).
+_AGE_RANGE = {"до 35": (19, 34, 1.0), "35-54": (35, 54, 0.0), "55 и старше": (55, 71, -1.0)}
+
+
+def _ages(age_group: np.ndarray, r: np.random.Generator) -> np.ndarray:
+    age = np.empty(len(age_group), dtype="int64")
+    for group, (lo, hi, slope) in _AGE_RANGE.items():
+        idx = np.flatnonzero(age_group == group)
+        values = np.arange(lo, hi + 1)
+        w = 1 + slope * np.linspace(-0.6, 0.6, len(values))
+        age[idx] = r.choice(values, size=len(idx), p=w / w.sum())
+    return age
+
+
+def survey(orgs: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    """Answers of N_RESPONDENTS members; the age mix is not the membership's (see _RESPONSE)."""
     r = rng("survey")
     n = N_RESPONDENTS
     weights = np.sqrt(orgs["members"].to_numpy(dtype=float))
     org = orgs.iloc[r.choice(len(orgs), size=n, p=weights / weights.sum())].reset_index(drop=True)
     sector = np.where(org["sector"] == "межотраслевая",
                       r.choice(SURVEY_SECTORS, size=n), org["sector"].astype(str))
-    age = np.clip(np.round(r.normal(44, 11.5, n)), 18, 72).astype("int64")
-    age_group = np.where(age < 35, "до 35", np.where(age < 55, "35-54", "55 и старше"))
+    last = membership[membership["year"] == membership["year"].max()]
+    mix = last.groupby("age_group", observed=True)["members"].sum()
+    group_p = np.array([mix[g] * _RESPONSE[g] for g in AGE_GROUPS], dtype=float)
+    age_group = r.choice(AGE_GROUPS, size=n, p=group_p / group_p.sum())
+    age = _ages(age_group, r)
     female = r.random(n) < np.array([_FEMALE_SHARE[s] for s in sector])
     role = r.choice(ROLES, size=n, p=[0.7, 0.11, 0.1, 0.06, 0.03])
     activist = (role != "член профсоюза").astype(float)

@@ -12,11 +12,15 @@ __all__ = ["monitoring", "podcast", "contest_scores", "MONITORING_YEARS"]
 MONITORING_YEARS = [2023, 2024, 2025]
 
 
-def monitoring(orgs: pd.DataFrame, posts: pd.DataFrame, news: pd.DataFrame) -> pd.DataFrame:
-    """One questionnaire per organisation and year; 2024-2025 agree with posts and news_items."""
+def monitoring(orgs: pd.DataFrame, posts: pd.DataFrame, news: pd.DataFrame,
+               mentions: pd.DataFrame) -> pd.DataFrame:
+    """One questionnaire per organisation and year; 2024-2025 agree with posts, news_items and
+    media_mentions."""
     r = rng("monitoring")
     post_counts = posts.groupby([posts["org_id"], posts["published_at"].dt.year]).size()
     news_counts = news.groupby([news["org_id"], news["received_at"].dt.year]).size()
+    mention_counts = mentions.groupby([mentions["org_id"],
+                                       mentions["published_at"].dt.year]).size()
     rows = []
     for org in orgs.itertuples(index=False):
         size = np.log10(org.members)
@@ -28,10 +32,12 @@ def monitoring(orgs: pd.DataFrame, posts: pd.DataFrame, news: pd.DataFrame) -> p
             if year in (2024, 2025):
                 per_month = round(post_counts.get((org.org_id, year), 0) / 12)
                 sent = int(news_counts.get((org.org_id, year), 0))
+                mentioned = int(mention_counts.get((org.org_id, year), 0))
             else:
                 per_month = round(post_counts.get((org.org_id, 2024), 0) / 12
                                   * r.uniform(0.7, 0.95))
                 sent = int(r.poisson(news_counts.get((org.org_id, 2024), 0) * 0.85))
+                mentioned = int(r.poisson(mention_counts.get((org.org_id, 2024), 0) * 0.85))
             site = int(r.poisson(1.5 + 1.8 * staff)) if org.has_website else 0
             logit = -0.6 + 0.7 * t + 0.5 * staff - 1.0 + plan_bias
             rows.append({
@@ -41,7 +47,7 @@ def monitoring(orgs: pd.DataFrame, posts: pd.DataFrame, news: pd.DataFrame) -> p
                 "has_newspaper": newspaper if t < 2 or r.random() > 0.1 else not newspaper,
                 "site_updates_per_month": site, "social_posts_per_month": int(per_month),
                 "news_sent": sent,
-                "media_mentions": int(r.poisson(2 + 6 * (size - 3) + 2 * t)),
+                "media_mentions": mentioned,
                 "info_budget_rub": int(round(r.lognormal(np.log(60000 * (org.members / 3000) ** 0.6), 0.5)
                                              * (1 + 0.06 * t), -3)),
                 "has_open_report": r.random() < np.clip(0.2 + 0.15 * t + 0.1 * (size - 4),
@@ -98,13 +104,17 @@ _CONTESTS = {  # contest: (code, nominations and weights, entries per year)
 }
 _CRITERION_SHIFT = {"актуальность": 0.4, "оригинальность": -0.3, "мастерство": 0.0,
                     "оформление": 0.1, "отклик аудитории": -0.2}
-_JUROR_SEVERITY = {"J1": 0.3, "J2": -0.4, "J3": 0.0, "J4": 0.5, "J5": -0.1, "J6": -0.6,
-                   "J7": 0.2}
+_JUROR_SEVERITY = {"J1": 0.4, "J2": -0.9, "J3": 0.0, "J4": 1.0, "J5": -0.1, "J6": -1.2,
+                   "J7": 0.6}
 #: The juror who favours entries from one district (not said anywhere a trainee reads).
 BIASED_JUROR, FAVOURED_DISTRICT, BIAS = "J5", "ПФО", 2.2
+#: Jurors who score each entry (a panel drawn from the whole jury for each entry).
+PANEL_SIZE = 4
 
 
 def contest_scores(orgs: pd.DataFrame) -> pd.DataFrame:
+    """Scores of entries by panels of PANEL_SIZE jurors: a strict or lenient panel moves an
+    entry's total, so adjusting for severity can change the winners."""
     r = rng("contest_scores")
     rows = []
     for year in (2024, 2025):
@@ -114,7 +124,8 @@ def contest_scores(orgs: pd.DataFrame) -> pd.DataFrame:
             for k, (org, nomination) in enumerate(zip(entry_orgs.itertuples(index=False), noms)):
                 quality = r.normal(6.3, 1.3)
                 entry_id = f"{code}{year % 100}-{k + 1:02d}"
-                for juror in JURORS:
+                panel = sorted(r.choice(len(JURORS), size=PANEL_SIZE, replace=False))
+                for juror in [JURORS[j] for j in panel]:
                     for criterion in CRITERIA:
                         score = (quality + _CRITERION_SHIFT[criterion] + _JUROR_SEVERITY[juror]
                                  + r.normal(0, 0.8))

@@ -17,40 +17,49 @@ _CAMPAIGNS = [
     ("CMP01", "Охрана труда - право на жизнь", "safety2024", "2024-04-15", "2024-05-05",
      "Привлечь внимание к Всемирному дню охраны труда и собрать сообщения о нарушениях",
      "ВКонтакте;Telegram;сайт", 120000, "#БезопасныйТруд"),
-    ("CMP02", "Профсоюзный фотофакт - 2024", "photofact2024", "2024-06-03", "2024-06-30",
+    ("CMP02", "Первомай - 2024", "mayday2024", "2024-04-18", "2024-05-01",
+     "Собрать участников первомайских акций и рассказать о требованиях профсоюзов",
+     "ВКонтакте;Одноклассники;Telegram;сайт", 45000, "#Первомай"),
+    ("CMP03", "Профсоюзный фотофакт - 2024", "photofact2024", "2024-06-03", "2024-06-30",
      "Собрать не меньше 300 фотографий на конкурс от членов профсоюза",
      "ВКонтакте;Одноклассники;сайт", 60000, "#ПрофсоюзныйФотофакт"),
-    ("CMP03", "Молодёжь - в профсоюз", "youth2024", "2024-09-02", "2024-09-29",
+    ("CMP04", "Молодёжь - в профсоюз", "youth2024", "2024-09-02", "2024-09-29",
      "Вовлечь молодых работников до 35 лет: заявления о вступлении через сайт",
      "ВКонтакте;Telegram;сайт", 150000, "#МолодёжьВПрофсоюз"),
-    ("CMP04", "За достойный труд - 2024", "decentwork2024", "2024-09-30", "2024-10-13",
+    ("CMP05", "За достойный труд - 2024", "decentwork2024", "2024-09-30", "2024-10-13",
      "Провести акции Всемирного дня действий «За достойный труд» и рассказать о них",
      "ВКонтакте;Одноклассники;Telegram;сайт;газета", 90000, "#ЗаДостойныйТруд"),
-    ("CMP05", "Знай свои права", "rights2025", "2025-02-03", "2025-03-02",
+    ("CMP06", "Знай свои права", "rights2025", "2025-02-03", "2025-03-02",
      "Рассказать о бесплатной правовой помощи и увеличить обращения на горячую линию",
      "ВКонтакте;Telegram;сайт;рассылка", 200000, "#ЗнайСвоиПрава"),
-    ("CMP06", "Безопасный труд - 2025", "safety2025", "2025-04-14", "2025-05-04",
+    ("CMP07", "Безопасный труд - 2025", "safety2025", "2025-04-14", "2025-05-04",
      "Привлечь внимание к Всемирному дню охраны труда, провести конкурс уполномоченных",
      "ВКонтакте;Одноклассники;Telegram;сайт", 130000, "#БезопасныйТруд"),
-    ("CMP07", "Профсоюзный репортёр - 2025", "reporter2025", "2025-06-02", "2025-07-13",
+    ("CMP08", "Первомай - 2025", "mayday2025", "2025-04-17", "2025-05-01",
+     "Собрать участников первомайских акций и рассказать о требованиях профсоюзов",
+     "ВКонтакте;Одноклассники;Telegram;сайт", 50000, "#Первомай"),
+    ("CMP09", "Профсоюзный репортёр - 2025", "reporter2025", "2025-06-02", "2025-07-13",
      "Собрать работы на медиаконкурс «Профсоюзный репортёр»",
      "ВКонтакте;Telegram;сайт", 80000, "#ПрофсоюзныйРепортёр"),
-    ("CMP08", "Молодёжный профсоюзный форум", "youthforum2025", "2025-08-18", "2025-09-14",
+    ("CMP10", "Молодёжный профсоюзный форум", "youthforum2025", "2025-08-18", "2025-09-14",
      "Набрать участников молодёжного форума и рассказать о нём",
      "ВКонтакте;Telegram", 110000, "#МолодёжныйФорум"),
-    ("CMP09", "За достойный труд - 2025", "decentwork2025", "2025-09-29", "2025-10-12",
+    ("CMP11", "За достойный труд - 2025", "decentwork2025", "2025-09-29", "2025-10-12",
      "Провести акции Всемирного дня действий «За достойный труд» и рассказать о них",
      "ВКонтакте;Одноклассники;Telegram;сайт;газета", 95000, "#ЗаДостойныйТруд"),
-    ("CMP10", "Коллективный договор - защита каждого", "cba2025", "2025-11-10", "2025-12-07",
+    ("CMP12", "Коллективный договор - защита каждого", "cba2025", "2025-11-10", "2025-12-07",
      "Объяснить, что даёт коллективный договор, и собрать вопросы к переговорам",
      "ВКонтакте;Одноклассники;сайт;газета", 70000, "#Колдоговор"),
-    ("CMP11", "Знай свои права - 2026", "rights2026", "2026-02-02", "2026-03-01",
+    ("CMP13", "Знай свои права - 2026", "rights2026", "2026-02-02", "2026-03-01",
      "Увеличить обращения на горячую линию правовой помощи",
      "ВКонтакте;Telegram;сайт;рассылка", 210000, "#ЗнайСвоиПрава"),
-    ("CMP12", "Безопасный труд - 2026", "safety2026", "2026-04-13", "2026-05-03",
+    ("CMP14", "Безопасный труд - 2026", "safety2026", "2026-04-13", "2026-05-03",
      "Привлечь внимание к Всемирному дню охраны труда",
      "ВКонтакте;Одноклассники;Telegram;сайт", 135000, "#БезопасныйТруд"),
-    ("CMP13", "Молодёжь - в профсоюз - 2026", "youth2026", "2026-09-01", "2026-09-30",
+    ("CMP15", "Первомай - 2026", "mayday2026", "2026-04-16", "2026-05-01",
+     "Собрать участников первомайских акций и рассказать о требованиях профсоюзов",
+     "ВКонтакте;Одноклассники;Telegram;сайт", 55000, "#Первомай"),
+    ("CMP16", "Молодёжь - в профсоюз - 2026", "youth2026", "2026-09-01", "2026-09-30",
      "Вовлечь молодых работников до 35 лет",
      "ВКонтакте;Telegram;сайт", 160000, "#МолодёжьВПрофсоюз"),
 ]
@@ -80,37 +89,51 @@ def _nth_weekday(year, month, weekday, n):
 
 _SUN, _SAT = 6, 5
 
-_FIXED = [  # month, day, title, kind
+#: Fixed dates: month, day, title, kind. State holidays are the non-working days of article 112
+#: of the Labour Code plus the state's own observances (Constitution Day, Knowledge Day, Youth
+#: Day, Students' Day); professional days are those set by presidential decree.
+_FIXED = [
     (1, 1, "Новый год", "государственный праздник"),
-    (1, 25, "День российского студенчества (Татьянин день)", "профессиональный праздник"),
+    (1, 7, "Рождество Христово", "государственный праздник"),
+    (1, 13, "День российской печати", "профессиональный праздник"),
+    (1, 25, "День российского студенчества (Татьянин день)", "государственный праздник"),
     (2, 8, "День российской науки", "профессиональный праздник"),
+    (2, 9, "День работника гражданской авиации", "профессиональный праздник"),
+    (2, 20, "Всемирный день социальной справедливости", "профсоюзная дата"),
     (2, 23, "День защитника Отечества", "государственный праздник"),
     (3, 8, "Международный женский день", "государственный праздник"),
     (3, 25, "День работника культуры", "профессиональный праздник"),
     (4, 28, "Всемирный день охраны труда", "профсоюзная дата"),
     (5, 1, "Праздник Весны и Труда", "государственный праздник"),
     (5, 1, "Международный день солидарности трудящихся", "профсоюзная дата"),
+    (5, 1, "Первомайская акция профсоюзов: митинги, шествия, автопробеги", "кампания"),
     (5, 7, "День радио, праздник работников всех отраслей связи", "профессиональный праздник"),
     (5, 9, "День Победы", "государственный праздник"),
     (6, 8, "День социального работника", "профессиональный праздник"),
     (6, 12, "День России", "государственный праздник"),
-    (6, 27, "День молодёжи", "профсоюзная дата"),
-    (9, 1, "День знаний", "профессиональный праздник"),
+    (6, 27, "День молодёжи", "государственный праздник"),
+    (9, 1, "День знаний", "государственный праздник"),
     (10, 5, "День учителя", "профессиональный праздник"),
     (10, 7, "Всемирный день действий «За достойный труд»", "профсоюзная дата"),
     (11, 4, "День народного единства", "государственный праздник"),
-    (12, 12, "День Конституции Российской Федерации", "профсоюзная дата"),
+    (12, 12, "День Конституции Российской Федерации", "государственный праздник"),
     (12, 22, "День энергетика", "профессиональный праздник"),
 ]
 
+#: Professional days that fall on the n-th (-1: last) given weekday of a month.
 _FLOATING = [  # month, weekday, n, title
     (6, _SUN, 3, "День медицинского работника"),
-    (7, _SAT, 4, "День работника торговли"),
+    (7, _SUN, 1, "День работников морского и речного флота"),
+    (7, _SUN, 3, "День металлурга"),
+    (7, _SAT, 4, "День работников торговли"),
     (8, _SUN, 1, "День железнодорожника"),
     (8, _SUN, 2, "День строителя"),
+    (8, _SUN, -1, "День шахтёра"),
+    (9, _SUN, 1, "День работников нефтяной, газовой и топливной промышленности"),
     (9, _SUN, -1, "День машиностроителя"),
     (10, _SUN, 2, "День работника сельского хозяйства и перерабатывающей промышленности"),
-    (11, _SUN, 3, "День работников транспорта (неофициально - по отраслевым датам)"),
+    (10, _SUN, 3, "День работников дорожного хозяйства"),
+    (10, _SUN, -1, "День работников автомобильного транспорта"),
 ]
 
 _SEMINARS = [  # month, title
@@ -130,7 +153,11 @@ _SEMINARS = [  # month, title
 
 
 def calendar() -> pd.DataFrame:
-    """Dates of 2024-2026: holidays, union dates, seminars, contests, campaign starts."""
+    """Dates of 2024-2026: holidays, union and professional days, seminars, contests, campaigns.
+
+    Every date is the real one for its year (floating professional days are computed from their
+    rule); the May Day action has its own rows of kind «кампания».
+    """
     r = rng("calendar")
     rows = []
     for year in (2024, 2025, 2026):
@@ -187,10 +214,24 @@ _RUBRIC_TAG = {"Новости": "#новости", "Правовая помощ
                "Охрана труда": "#охранатруда", "Колдоговор": "#колдоговор",
                "Молодёжь": "#молодёжь", "Спорт и культура": "#спорт",
                "Поздравления": "#поздравляем", "Акции и кампании": "#акция"}
-_PLATFORM = {  # reach share of subscribers, base engagement rate, posts a week (base, per staff)
-    "ВКонтакте": (0.30, 0.050, 1.6, 0.8),
-    "Одноклассники": (0.40, 0.065, 0.8, 0.35),
-    "Telegram": (0.50, 0.018, 1.6, 0.9),
+_PLATFORM = {  # views per post as a share of subscribers, base ER by views, unique share of views
+    "ВКонтакте": (0.30, 0.050, 0.80),
+    "Одноклассники": (0.40, 0.065, 0.72),
+    "Telegram": (0.50, 0.018, 0.92),
+}
+#: An organisation community posts (base + per_staff * info_staff) times a week: the big ones
+#: daily or more.
+_ORG_RATE = {"ВКонтакте": (1.5, 1.0), "Одноклассники": (0.8, 0.45), "Telegram": (1.5, 1.1)}
+_ACCOUNT = {  # posts a week, views multiplier, ER multiplier, rubric weights, campaign boost
+    "личный аккаунт профлидера": (2.2, 1.3, 1.3,
+                                  [0.22, 0.08, 0.06, 0.12, 0.06, 0.08, 0.33, 0.05], 0.3),
+    "посол профсоюза": (1.4, 1.2, 1.25, [0.10, 0.10, 0.06, 0.04, 0.30, 0.12, 0.08, 0.20], 0.9),
+    "молодёжный совет": (1.5, 0.9, 1.0, [0.08, 0.03, 0.04, 0.02, 0.48, 0.20, 0.08, 0.07], 0.6),
+}
+_ACCOUNT_FORMAT_P = {  # personal pages and youth groups post more photo and video, no longreads
+    "личный аккаунт профлидера": [0.35, 0.50, 0.10, 0.03, 0.02],
+    "посол профсоюза": [0.20, 0.45, 0.28, 0.05, 0.02],
+    "молодёжный совет": [0.15, 0.45, 0.25, 0.13, 0.02],
 }
 #: Spread (log-sd) of each community's own liveliness: a persistent ER multiplier, so that some
 #: small groups are dull and some big ones lively, and size explains ER only in part.
@@ -204,28 +245,41 @@ _SPLIT = {  # shares of likes, reposts, comments
 }
 
 
-def _liveliness(comms: pd.DataFrame, staff: pd.Series, r: np.random.Generator) -> np.ndarray:
-    """Each community's own persistent ER multiplier (lognormal, log-sd _LIVELINESS_SIGMA).
-
-    Within each platform the log-multipliers are made exactly uncorrelated with the log of the
-    community's size and of its expected posting rate, so that a chance draw does not add or hide
-    the size effect, nor make frequency look as if it changed ER.
-    """
-    z = r.standard_normal(len(comms))
-    out = np.empty(len(comms))
-    for platform in comms["platform"].unique():
-        mask = (comms["platform"] == platform).to_numpy()
-        _, _, base_rate, per_staff = _PLATFORM[platform]
-        rate = base_rate + per_staff * comms.loc[mask, "org_id"].map(staff).to_numpy()
-        design = np.column_stack([np.ones(mask.sum()), np.log(comms.loc[mask, "subs_end"]),
-                                  np.log(rate)])
-        coef, *_ = np.linalg.lstsq(design, z[mask], rcond=None)
-        resid = z[mask] - design @ coef
-        out[mask] = np.exp(_LIVELINESS_SIGMA * resid / resid.std())
+def _rates(accounts: pd.DataFrame, staff: pd.Series) -> np.ndarray:
+    """Expected posts a week of each account (before its own random spread)."""
+    out = np.empty(len(accounts))
+    for i, acc in enumerate(accounts.itertuples(index=False)):
+        if acc.account_type == "сообщество организации":
+            base, per_staff = _ORG_RATE[acc.platform]
+            out[i] = base + per_staff * staff[acc.org_id]
+        else:
+            out[i] = _ACCOUNT[acc.account_type][0]
     return out
 
 
-def posts(orgs: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
+def _liveliness(accounts: pd.DataFrame, rates: np.ndarray, r: np.random.Generator) -> np.ndarray:
+    """Each account's own persistent ER multiplier (lognormal, log-sd _LIVELINESS_SIGMA).
+
+    Within each platform and kind of account the log-multipliers are made exactly uncorrelated
+    with the log of the account's size and of its expected posting rate, so that a chance draw
+    does not add or hide the size effect, nor make frequency look as if it changed ER.
+    """
+    z = r.standard_normal(len(accounts))
+    out = np.ones(len(accounts))
+    groups = accounts.groupby(["platform", "account_type"], sort=True).indices
+    for _, idx in sorted(groups.items()):
+        if len(idx) < 4:
+            out[idx] = np.exp(_LIVELINESS_SIGMA * z[idx])
+            continue
+        design = np.column_stack([np.ones(len(idx)), np.log(accounts["subs_end"].to_numpy()[idx]),
+                                  np.log(rates[idx])])
+        coef, *_ = np.linalg.lstsq(design, z[idx], rcond=None)
+        resid = z[idx] - design @ coef
+        out[idx] = np.exp(_LIVELINESS_SIGMA * resid / resid.std())
+    return out
+
+
+def posts(orgs: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     r = rng("posts")
     # Engagement counts come from their own stream: how many draws a binomial takes depends on
     # its ER, so tuning ER must not reshuffle the dates, formats and views drawn from ``r``.
@@ -241,61 +295,75 @@ def posts(orgs: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
     hour_p = _PUBLISH_HOURS / _PUBLISH_HOURS.sum()
     weekend_hour_p = np.roll(hour_p, 1)
 
-    liveliness = _liveliness(comms, staff, r)
+    rates = _rates(accounts, staff)
+    liveliness = _liveliness(accounts, rates, r)
     parts = []
-    for k, com in enumerate(comms.itertuples(index=False)):
-        reach, er0, base_rate, per_staff = _PLATFORM[com.platform]
-        per_week = (base_rate + per_staff * staff[com.org_id]) * r.lognormal(0, 0.3)
-        n = int(r.poisson(per_week * n_days / 7 * 0.4))
+    for k, acc in enumerate(accounts.itertuples(index=False)):
+        share, er0, unique = _PLATFORM[acc.platform]
+        own = acc.account_type == "сообщество организации"
+        _, views_mult, er_mult, rubric_p, camp_boost = _ACCOUNT.get(
+            acc.account_type, (0, 1.0, 1.0, _RUBRIC_P, 0.35))
+        per_week = rates[k] * r.lognormal(0, 0.3)
+        n = int(r.poisson(per_week * n_days / 7))
         day_idx = r.choice(n_days, size=n, p=day_p)
         campaign = np.full(n, "", dtype=object)
         # Campaign posts: extra posts in the campaign's window on its channels.
         for c in camps.itertuples(index=False):
-            if com.platform not in c.channels.split(";"):
+            if acc.platform not in c.channels.split(";"):
                 continue
             lo = (c.start_date - POSTS_START).days
             hi = (c.end_date - POSTS_START).days + 1
-            boost = 1.6 if c.utm_campaign.startswith("rights") else 0.35
-            k = int(r.poisson(per_week * (hi - lo) / 7 * boost))
-            day_idx = np.concatenate([day_idx, r.integers(lo, hi, size=k)])
-            campaign = np.concatenate([campaign, np.full(k, c.utm_campaign, dtype=object)])
+            boost = 1.6 if c.utm_campaign.startswith("rights") else camp_boost
+            if acc.account_type == "молодёжный совет" and c.utm_campaign.startswith("youth"):
+                boost = 2.0
+            extra = int(r.poisson(per_week * (hi - lo) / 7 * boost))
+            day_idx = np.concatenate([day_idx, r.integers(lo, hi, size=extra)])
+            campaign = np.concatenate([campaign, np.full(extra, c.utm_campaign, dtype=object)])
         n = len(day_idx)
         is_weekend = weekday[day_idx] >= 5
         hours = np.where(is_weekend, r.choice(24, size=n, p=weekend_hour_p),
                          r.choice(24, size=n, p=hour_p))
         minutes = r.integers(0, 60, size=n)
-        fmt = r.choice(FORMATS, size=n, p=_FORMAT_P[com.platform])
-        rubric = r.choice(RUBRICS, size=n, p=_RUBRIC_P)
+        fmt = r.choice(FORMATS, size=n,
+                       p=_FORMAT_P[acc.platform] if own else _ACCOUNT_FORMAT_P[acc.account_type])
+        rubric = r.choice(RUBRICS, size=n, p=rubric_p)
         rubric = np.where(campaign != "", "Акции и кампании", rubric)
         published = (days[day_idx].to_numpy()
                      + (hours * 60 + minutes).astype("timedelta64[m]"))
         years_left = (POSTS_END - pd.DatetimeIndex(published)).days.to_numpy() / 365.25
-        subs = np.maximum(20, np.round(com.subs_end / (1 + com.growth) ** years_left)
-                          * r.normal(1, 0.004, n)).astype("int64")
+        # The account's size on the day: one smooth curve, so that an export of the account's
+        # daily statistics (datasets/raw) shows the very same subscribers.
+        subs = np.maximum(20, np.round(acc.subs_end / (1 + acc.growth) ** years_left)
+                          ).astype("int64")
         hour_mult = np.where(is_weekend, _WEEKEND_REACH[hours], _WEEKDAY_REACH[hours])
         fmt_reach = np.array([_FORMAT_REACH[f] for f in fmt])
         fmt_er = np.array([_FORMAT_ER[f] for f in fmt])
         rub_er = np.array([_RUBRIC_ER[x] for x in rubric])
         camp_mult = np.where(campaign != "", 1.3, 1.0)
-        mean_views = subs * reach * hour_mult * fmt_reach * camp_mult * r.lognormal(0, 0.35, n)
+        mean_views = (subs * share * views_mult * hour_mult * fmt_reach * camp_mult
+                      * r.lognormal(0, 0.35, n))
         views = np.maximum(1, r.poisson(mean_views))
-        er = er0 * liveliness[k] * (subs / 2000) ** -0.35 * fmt_er * rub_er * hour_mult ** 0.5
+        # Reach: the unique people among the views (a view counts again on a second look).
+        reach = np.maximum(1, r.binomial(views, np.clip(r.normal(unique, 0.04, n), 0.5, 1.0)))
+        # Small groups engage more, up to a point: a group of 50 is not ten times livelier.
+        er = (er0 * er_mult * liveliness[k] * (np.maximum(subs, 80) / 2000) ** -0.35 * fmt_er * rub_er
+              * hour_mult ** 0.5)
         er = np.clip(er * r.lognormal(0, 0.3, n), 0, 0.6)
         engaged = r_engaged.binomial(views, er)
         likes = np.empty(n, dtype="int64")
         reposts = np.empty(n, dtype="int64")
         comments = np.empty(n, dtype="int64")
         for i in range(n):
-            key = ("Telegram" if com.platform == "Telegram" else
+            key = ("Telegram" if acc.platform == "Telegram" else
                    "опрос" if fmt[i] == "опрос" else
                    rubric[i] if rubric[i] in _SPLIT else "default")
             likes[i], reposts[i], comments[i] = r_engaged.multinomial(engaged[i], _SPLIT[key])
         median, sigma = zip(*[_FORMAT_LENGTH[f] for f in fmt])
         length = r.lognormal(np.log(np.array(median)), np.array(sigma))
-        if com.platform == "Telegram":
+        if acc.platform == "Telegram":
             length = length * 0.7
         length = np.clip(np.round(length), 20, 20000).astype("int64")
-        tag_p = 0.4 if com.platform == "Telegram" else 0.6
+        tag_p = 0.4 if acc.platform == "Telegram" else 0.6
         has_tags = r.random(n) < tag_p
         general = r.random(n) < 0.5
         hashtags = []
@@ -307,12 +375,14 @@ def posts(orgs: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
                 tags = (["#профсоюз"] if general[i] else []) + [_RUBRIC_TAG[rubric[i]]]
             hashtags.append(" ".join(tags))
         parts.append(pd.DataFrame({
-            "org_id": com.org_id, "platform": com.platform, "published_at": published,
-            "rubric": rubric, "format": fmt, "text_length": length, "hashtags": hashtags,
-            "views": views, "likes": likes, "reposts": reposts, "comments": comments,
+            "org_id": acc.org_id, "account_id": acc.account_id,
+            "account_type": acc.account_type, "platform": acc.platform,
+            "published_at": published, "rubric": rubric, "format": fmt, "text_length": length,
+            "hashtags": hashtags, "utm_campaign": campaign.astype(str), "views": views,
+            "reach": reach, "likes": likes, "reposts": reposts, "comments": comments,
             "subscribers": subs,
         }))
     frame = pd.concat(parts, ignore_index=True)
-    frame = frame.sort_values(["published_at", "org_id", "platform"], kind="stable")
+    frame = frame.sort_values(["published_at", "account_id"], kind="stable")
     frame.insert(0, "post_id", np.arange(1, len(frame) + 1))
     return frame.reset_index(drop=True)

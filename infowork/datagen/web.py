@@ -29,7 +29,7 @@ _CAMPAIGN_PAGE = {"safety": "/safety", "photofact": "/contest", "youth2024": "/j
                   "youthforum": "/youth", "cba": "/documents", "youth2026": "/join"}
 # Conversion to the landing page's goal, on a computer.
 _CONVERSION = {"/": 0.01, "/news": 0.01, "/legal-help": 0.085, "/join": 0.075,
-               "/contest": 0.06, "/youth": 0.035, "/safety": 0.02, "/documents": 0.015}
+               "/contest": 0.06, "/youth": 0.035, "/safety": 0.045, "/documents": 0.015}
 _DESKTOP_HOURS = np.array([0.1, 0.05, 0.03, 0.03, 0.05, 0.1, 0.3, 0.8, 1.6, 2.6, 3.0, 3.0,
                            2.8, 2.9, 3.0, 2.8, 2.5, 2.0, 1.3, 1.0, 0.9, 0.7, 0.4, 0.2])
 _MOBILE_HOURS = np.array([0.4, 0.2, 0.1, 0.1, 0.1, 0.3, 0.9, 1.6, 1.8, 1.4, 1.2, 1.3,
@@ -116,14 +116,18 @@ def web_sessions() -> pd.DataFrame:
 
 
 _TOPIC_P = [0.2, 0.15, 0.12, 0.1, 0.08, 0.12, 0.08, 0.05, 0.1]
-# channel: (share of calls on weekdays, age-group weights, days to answer: (p0, mean extra))
+# channel: (share of calls on weekdays, age-group weights, days to answer: (share answered the
+# same day, mean days of the others' ordinary questions))
 _CHANNELS = {
-    "телефон": (0.45, [0.2, 0.45, 0.35], (0.75, 1.0)),
-    "e-mail": (0.17, [0.3, 0.45, 0.25], (0.1, 2.5)),
-    "ВКонтакте": (0.12, [0.5, 0.4, 0.1], (0.35, 1.2)),
-    "Telegram": (0.08, [0.65, 0.3, 0.05], (0.4, 1.0)),
-    "личный приём": (0.18, [0.15, 0.45, 0.4], (0.85, 0.5)),
+    "телефон": (0.45, [0.2, 0.45, 0.35], (0.6, 1.6)),
+    "e-mail": (0.17, [0.3, 0.45, 0.25], (0.05, 3.0)),
+    "ВКонтакте": (0.12, [0.5, 0.4, 0.1], (0.25, 2.0)),
+    "Telegram": (0.08, [0.65, 0.3, 0.05], (0.3, 1.7)),
+    "личный приём": (0.18, [0.15, 0.45, 0.4], (0.75, 1.3)),
 }
+#: Share of the questions that need documents or an inquiry (answered in 1-8 weeks), and the
+#: median days they take.
+_COMPLEX_SHARE, _COMPLEX_DAYS = 0.13, 12
 
 
 def requests(sessions: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
@@ -148,12 +152,16 @@ def requests(sessions: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
     n = len(received)
     age_group = np.empty(n, dtype=object)
     days_to_answer = np.empty(n, dtype="int64")
-    params = dict(_CHANNELS, **{"сайт": (0, [0.4, 0.4, 0.2], (0.2, 1.5))})
+    params = dict(_CHANNELS, **{"сайт": (0, [0.4, 0.4, 0.2], (0.1, 2.2))})
     for ch, (_, age_w, (p0, extra)) in params.items():
         idx = np.flatnonzero(channel == ch)
         age_group[idx] = r.choice(AGE_GROUPS, size=len(idx), p=age_w)
         later = r.random(len(idx)) >= p0
-        days_to_answer[idx] = np.where(later, r.geometric(1 / (1 + extra), len(idx)), 0)
+        ordinary = r.geometric(1 / extra, len(idx))
+        complex_days = np.clip(np.round(r.lognormal(np.log(_COMPLEX_DAYS), 0.55, len(idx))),
+                               5, 60)
+        days = np.where(r.random(len(idx)) < _COMPLEX_SHARE, complex_days, ordinary)
+        days_to_answer[idx] = np.where(later, days, 0)
     topic = r.choice(REQUEST_TOPICS, size=n, p=_TOPIC_P)
     weights = np.sqrt(orgs["members"].to_numpy(dtype=float))
     org_id = orgs["org_id"].to_numpy()[r.choice(len(orgs), size=n, p=weights / weights.sum())]
