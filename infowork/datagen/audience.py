@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from infowork.data_schema import (AGE_GROUPS, NEWS_FREQUENCIES, REGIONS, ROLES,
-                                  SURVEY_CHANNELS, SURVEY_SECTORS, SURVEY_TOPICS)
+                                  SURVEY_CHANNELS, SURVEY_TOPICS)
 from infowork.datagen.common import rng
 
 __all__ = ["survey", "N_RESPONDENTS"]
@@ -54,8 +54,7 @@ def survey(orgs: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
     n = N_RESPONDENTS
     weights = np.sqrt(orgs["members"].to_numpy(dtype=float))
     org = orgs.iloc[r.choice(len(orgs), size=n, p=weights / weights.sum())].reset_index(drop=True)
-    sector = np.where(org["sector"] == "межотраслевая",
-                      r.choice(SURVEY_SECTORS, size=n), org["sector"].astype(str))
+    sector = org["sector"].astype(str).to_numpy()  # a member works in their union's sector
     last = membership[membership["year"] == membership["year"].max()]
     mix = last.groupby("age_group", observed=True)["members"].sum()
     group_p = np.array([mix[g] * _RESPONSE[g] for g in AGE_GROUPS], dtype=float)
