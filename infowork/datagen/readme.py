@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from infowork.data_schema import SCHEMA, Column
+from infowork.russian import plural
 
 __all__ = ["render", "KIND_NAMES"]
 
@@ -149,7 +150,8 @@ def render(frames: dict[str, pd.DataFrame], modules: dict[str, list[str]]) -> st
         parts += [
             f"## {name}",
             "",
-            f"Файл `{name}.csv`, {len(frames[name])} строк. {dataset.description}.",
+            f"Файл `{name}.csv`, {plural(len(frames[name]), 'строка', 'строки', 'строк')}. "
+            f"{dataset.description}.",
             "",
             f"- **Строка:** {dataset.row}.",
             f"- **Зачем:** {dataset.purpose}",
