@@ -222,7 +222,7 @@ def metrica_utm(sessions: pd.DataFrame) -> pd.DataFrame:
 def metrica_csv(table: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    for line in ("Метки UTM", f"Период: 01.01.{YEAR} - 31.12.{YEAR}",
+    for line in ("Метки UTM", f"Период: 01.01.{YEAR} — 31.12.{YEAR}",
                  "Сайт федерации профсоюзов (учебные данные)",
                  "Атрибуция: последний значимый переход",
                  "Группировки: " + ", ".join(METRICA_DIMENSIONS.values())):
