@@ -32,20 +32,37 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from infowork import answers
+
 __all__ = ["answer", "is_type", "number", "frame", "series", "same_number", "same_frame",
            "same_series", "same_values", "chart"]
 
 WRONG_VALUE = "значение неверное. Проверьте, по каким строкам и столбцам вы считали."
 
 
+#: While :mod:`infowork.verdict` replays a check outside the kernel: where :func:`answer` takes
+#: the answers from (the values rebuilt from what the kernel sent). None in a notebook.
+_replay = None
+
+
 def answer(name: str, namespace: Mapping):
-    """Return the trainee's variable ``name`` or say, kindly, that the task is not done yet."""
+    """Return the trainee's variable ``name`` or say, kindly, that the task is not done yet.
+
+    Test cells take every answer through this function. While the kit grades the notebook it
+    also sends the answer out of the kernel as plain data (:mod:`infowork.answers`), so that
+    :mod:`infowork.verdict` can run the same check again where the trainee's code cannot reach
+    it; a function comes back wrapped so that its calls are recorded too.
+    """
+    if _replay is not None:
+        return _replay.answer(name)
     if name not in namespace:
         raise AssertionError(f"Переменной {name} пока нет: выполните ячейку с вашим решением "
                              f"(Shift+Enter) и затем эту проверку.")
     value = namespace[name]
     if value is None or value is Ellipsis:
         raise AssertionError(f"{name} пока пустая (None или ...): впишите решение вместо заглушки.")
+    if answers.grading():
+        return answers.emit(name, value)
     return value
 
 

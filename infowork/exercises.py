@@ -33,14 +33,20 @@ def nbgrader_command() -> list[str]:
 GRADING_MARK = "INFOWORK_GRADING"
 
 
-def nbgrader_env() -> dict[str, str]:
+def nbgrader_env(course_root: Path | str | None = None) -> dict[str, str]:
     """Environment for nbgrader subprocesses.
 
     nbgrader calls the ``alembic`` script when it creates a gradebook, so the virtualenv's bin/
     must be on PATH even when the virtualenv is not activated (``.venv/bin/infowork ...``).
+    With ``course_root`` (a folder prepared by infowork.grading), JUPYTER_PATH starts with its
+    ``jupyter/`` folder, where the kit's kernelspec (the sandbox, infowork.sandbox) lives.
     """
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    if course_root is not None:
+        jupyter = str(Path(course_root) / "jupyter")
+        env["JUPYTER_PATH"] = jupyter + (os.pathsep + env["JUPYTER_PATH"]
+                                         if env.get("JUPYTER_PATH") else "")
     # Kernels that grade a notebook inherit this: `!infowork check` left in a trainee's
     # notebook must not start grading that notebook again (see grading.inside_grading).
     env[GRADING_MARK] = "1"

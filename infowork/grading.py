@@ -6,20 +6,30 @@ Trainees send their notebooks by e-mail or on a USB stick, one file each, named
 
 1. reads the folder without changing it and matches each file to a trainee
    (:mod:`infowork.submissions`: names are normalised, a renamed notebook is recognised by its
-   nbgrader cells, a file that cannot be matched is reported with the reason);
+   nbgrader cells, whatever a file holds it is read and repaired or reported with the reason,
+   never crashed on; long names get short ids);
 2. prepares an nbgrader course folder (``grading/`` by default): a config that loads the kit's
    nbgrader_config.py, and ``nbgrader generate_assignment`` so the gradebook knows the master copy;
+   the gradebook's master cells are first checked against solutions/ and repaired
+   (:mod:`infowork.gradebook_check`);
 3. for each trainee, copies the notebook into ``submitted/`` (putting back nbgrader cells the
    trainee deleted, which nbgrader itself cannot always do) and runs nbgrader's own autograde and
    generate_feedback for that one trainee, in a child process under resource limits that the
    kernels inherit. The child grades trainees in turn; one that kills it or hangs is recorded and
    a fresh child goes on, so one broken notebook (invalid JSON, an endless loop, a memory hog,
-   a huge output) never stops the others;
-4. reads the scores from the gradebook and reports, in Russian, what went wrong for whom.
+   a huge output) never stops the others. A cell that kills or hangs the kernel costs only
+   itself (:mod:`infowork.execution`). Every step that scored points in the kernel is checked
+   again outside it, on the answers the kernel sent out as plain data, before feedback is made
+   (:mod:`infowork.verdict`). After each trainee, and at the end, the gradebook is
+   checked for what trainees' code may have changed in it, and repaired
+   (:class:`infowork.gradebook_check.Guard`);
+4. reads the scores from the gradebook and reports, in Russian, what went wrong for whom, and
+   values in the gradebook that autograde never writes (extra credit, manual overrides).
 
 Feedback never shows hidden test code (nbgrader issue #917): :class:`HideTestCode` removes the
 hidden regions of test cells and cuts their tracebacks to the error message, so a trainee sees
-which check failed and its Russian message, not how it checks.
+which check failed and its Russian message, not how it checks; nor what the trainee's code
+printed of the instructor's environment or of the master copy (:mod:`infowork.redaction`).
 """
 from __future__ import annotations
 
@@ -32,6 +42,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -42,12 +53,16 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from infowork import ROOT
+from infowork import ROOT, sandbox
 from infowork.exercises import GRADING_MARK, nbgrader_command, nbgrader_env
+from infowork.answers import MIME as ANSWER_MIME
 from infowork.report import (CSV_COLUMNS, Report, ReportMissing, TraineeResult, format_table,
                              scores_from_gradebook, write_csv)
 from infowork import report as saved_report
 from infowork.submissions import HIDDEN_TESTS, Candidate, cell_kind, repair, scan_folder
+from infowork import gradebook_check
+from infowork.execution import FATAL_ENAMES, KILLED
+from infowork.redaction import CUT_MARK
 
 __all__ = ["main", "main_report", "grade_folder", "refresh", "inside_grading",
            "format_table", "write_csv", "Limits", "Report", "TraineeResult",
@@ -65,12 +80,17 @@ class GradingError(RuntimeError):
 @dataclass(frozen=True)
 class Limits:
     """Resource limits for grading: the grading process and every kernel it starts (a kernel
-    inherits them) each get at most this much memory, CPU time and file size."""
+    inherits them) each get at most this much memory, CPU time and file size; hard limits equal
+    the soft ones, so a trainee's code cannot raise them. In the sandbox
+    (:mod:`infowork.sandbox`) a kernel also writes at most ``disk_mb`` in all and runs at most
+    ``processes`` processes and threads."""
 
     memory_mb: int = 2048       # address space of each process
     cpu_seconds: int = 600      # CPU time of each process (a stuck kernel dies at this)
     file_mb: int = 256          # largest file a process may write
     timeout: int | None = None  # per-cell timeout; None keeps nbgrader_config.py's value
+    disk_mb: int = 512          # the sandboxed kernel's writable space (a tmpfs, in memory)
+    processes: int = 64         # the sandboxed kernel's processes and threads (RLIMIT_NPROC)
 
     def apply(self) -> bool:
         """Limit the current process (the worker calls this before it imports nbgrader, so
@@ -88,7 +108,7 @@ class Limits:
                 continue
             hard = resource.getrlimit(which)[1]
             value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-            resource.setrlimit(which, (value, hard if name == "RLIMIT_CPU" else value))
+            resource.setrlimit(which, (value, value))
         return True
 
 
@@ -114,6 +134,11 @@ class HideTestCode(Preprocessor):
     def preprocess_cell(self, cell, resources, index):
         if "MARK SCHEME" in cell.source:
             cell.source = _MARK_SCHEME.sub("", cell.source)
+        if cell.cell_type == "code":
+            # Answers sent out for the independent check (infowork.answers) are plain data of
+            # the grader's, not the trainee's to read.
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (isinstance(o.get("data"), dict) and ANSWER_MIME in o["data"])]
         if cell.cell_type == "code" and cell_kind(cell) == "test":
             cell.source = HIDDEN_TESTS.sub(HIDDEN_PLACEHOLDER, cell.source)
             for output in cell.get("outputs", []):
@@ -132,6 +157,9 @@ _CONFIG = '''\
 # feedback without hidden tests) and points nbgrader at this folder.
 c = get_config()  # noqa: F821
 load_subconfig({kit_config!r})  # noqa: F821
+# Kernels run in the kit's kernelspec (a sandbox where bubblewrap works: infowork.sandbox).
+from infowork.sandbox import configure  # noqa: E402
+configure(c, {jupyter!r})
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.source_directory = {source!r}
 c.CourseDirectory.release_directory = "release"
@@ -183,12 +211,15 @@ def _russian_feedback_template(course_root: Path) -> Path:
 
 
 def prepare_course(course_root: Path, assignment: str, source_root: Path,
-                   limits: Limits) -> None:
-    """Write the course folder's config and register the master copy with nbgrader."""
+                   limits: Limits) -> sandbox.Sandbox:
+    """Write the course folder's config and kernelspec (sandboxed where the system allows:
+    :mod:`infowork.sandbox`) and register the master copy with nbgrader. Returns the sandbox
+    the kernels will run in."""
     course_root.mkdir(parents=True, exist_ok=True)
+    box = sandbox.prepare(course_root, disk_mb=limits.disk_mb, processes=limits.processes)
     config = _CONFIG.format(kit_config=str(ROOT / "nbgrader_config.py"), root=str(course_root),
                             source=str(source_root), db_url=_db_url(course_root),
-                            course_id=COURSE_ID)
+                            course_id=COURSE_ID, jupyter=str(sandbox.jupyter_dir(course_root)))
     templates = _russian_feedback_template(course_root)
     config += f"c.HTMLExporter.extra_template_basedirs = [{str(templates)!r}]\n"
     if limits.timeout is not None:
@@ -197,7 +228,7 @@ def prepare_course(course_root: Path, assignment: str, source_root: Path,
     stamp = course_root / "logs" / f"{assignment}.source.sha256"
     digest = _source_digest(source_root / assignment, config)
     if _registered(course_root, assignment) and stamp.exists() and stamp.read_text() == digest:
-        return  # the gradebook already holds this very master copy: a rerun skips this step
+        return box  # the gradebook already holds this very master copy: a rerun skips this step
     stamp.unlink(missing_ok=True)
     result = subprocess.run([*nbgrader_command(), "generate_assignment", assignment, "--force"],
                             cwd=course_root, env=nbgrader_env(), capture_output=True, text=True,
@@ -207,6 +238,7 @@ def prepare_course(course_root: Path, assignment: str, source_root: Path,
                            f"{source_root / assignment}:\n{_tail(result.stderr + result.stdout)}")
     stamp.parent.mkdir(exist_ok=True)
     stamp.write_text(digest)
+    return box
 
 
 def _source_digest(folder: Path, config: str) -> str:
@@ -249,6 +281,11 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
     One child grades the trainees in turn (nbgrader and its imports load once, not once per
     trainee), writing ``logs/STUDENT.json`` after each. A trainee that kills the child or runs
     past ``wall_seconds`` is recorded as failed, and a fresh child carries on with the others.
+
+    The child dies with this process, however it ends (killed, Ctrl+C), and its kernels die with
+    the child (:func:`infowork.sandbox.die_with_parent`; a sandboxed kernel's bwrap has
+    ``--die-with-parent``, an unsandboxed one the same parent-death signal). Each child gets a
+    folder of its own for its kernels' sockets, so several children can run at once.
     """
     logs = course_root / "logs"
     logs.mkdir(exist_ok=True)
@@ -260,43 +297,57 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
     while pending:
         attempt += 1
         log_path = logs / f"worker-{attempt}.log"
+        sockets = tempfile.mkdtemp(prefix="infowork-k-")  # short: a socket path has <108 bytes
+        env = nbgrader_env(course_root) | {sandbox.SOCKETS: sockets}
         with open(log_path, "w", encoding="utf-8") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "infowork.grading", "--worker", assignment, str(logs),
-                 json.dumps(asdict(limits)), *pending],
-                cwd=course_root, env=nbgrader_env(), stdout=log, stderr=subprocess.STDOUT,
+                sandbox.die_with_parent(
+                    [sys.executable, "-m", "infowork.grading", "--worker", assignment, str(logs),
+                     json.dumps(asdict(limits)), *pending]),
+                cwd=course_root, env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=(os.name == "posix"))
-            deadline = time.monotonic() + wall_seconds + 60  # + the child's start-up
-            while pending:
-                done = logs / f"{pending[0]}.json"
-                if done.exists():
-                    results[pending[0]] = json.loads(done.read_text(encoding="utf-8"))
-                    done_callback(pending.pop(0))
-                    deadline = time.monotonic() + wall_seconds
-                    continue
-                if proc.poll() is not None and not done.exists():
-                    tail = _tail(log_path.read_text(encoding="utf-8", errors="replace"), 30)
-                    results[pending[0]] = {"crashed": proc.returncode, "log": tail}
-                    done_callback(pending.pop(0))
-                    break
-                if time.monotonic() > deadline:
+            try:
+                deadline = time.monotonic() + wall_seconds + 60  # + the child's start-up
+                while pending:
+                    done = logs / f"{pending[0]}.json"
+                    if done.exists():
+                        results[pending[0]] = json.loads(done.read_text(encoding="utf-8"))
+                        done_callback(pending.pop(0))
+                        deadline = time.monotonic() + wall_seconds
+                        continue
+                    if proc.poll() is not None and not done.exists():
+                        tail = _tail(log_path.read_text(encoding="utf-8", errors="replace"), 30)
+                        results[pending[0]] = {"crashed": proc.returncode, "log": tail}
+                        done_callback(pending.pop(0))
+                        break
+                    if time.monotonic() > deadline:
+                        _kill(proc)
+                        results[pending[0]] = {"killed": True}
+                        done_callback(pending.pop(0))
+                        break
+                    time.sleep(0.1)
+            finally:  # also on Ctrl+C or an error here: no child outlives the run
+                if proc.poll() is None and pending:
                     _kill(proc)
-                    results[pending[0]] = {"killed": True}
-                    done_callback(pending.pop(0))
-                    break
-                time.sleep(0.1)
-            if proc.poll() is None and pending:
-                _kill(proc)
-            proc.wait()
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    _kill(proc)
+                    proc.wait()
+                shutil.rmtree(sockets, ignore_errors=True)
     return results
 
 
 def _kill(proc: subprocess.Popen) -> None:
-    """Stop the worker and whatever it started in its session."""
-    if os.name == "posix":
-        os.killpg(proc.pid, signal.SIGKILL)
-    else:
-        proc.kill()
+    """Stop the worker and whatever it started in its session (its kernels, each in a session
+    of its own, die with it: see :func:`_run_workers`)."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except ProcessLookupError:
+        pass  # already gone
 
 
 def _worker(assignment: str, logs: str, limits: str, *students: str) -> int:
@@ -307,12 +358,22 @@ def _worker(assignment: str, logs: str, limits: str, *students: str) -> int:
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.apps.baseapp import NbGrader
 
+    from infowork.verdict import Judge
+
     app = NbGrader()
     app.initialize([])
-    api = NbGraderAPI(coursedir=app.coursedir, parent=app)
+    coursedir = app.coursedir
+    # The independent check (infowork.verdict): the master copy is rehearsed here, test cells
+    # run sealed, and each step that scored points is replayed before feedback is made.
+    judge = Judge(coursedir.format_path(coursedir.source_directory, ".", assignment), app.config)
+    api = NbGraderAPI(coursedir=coursedir, parent=app)
     for student in students:
+        judge.start()
         result = {"autograde": api.autograde(assignment, student, force=True, create=True)}
         if result["autograde"].get("success"):
+            result["verdict"] = judge.settle(
+                coursedir.db_url, coursedir.course_id, assignment, student,
+                coursedir.format_path(coursedir.autograded_directory, student, assignment))
             result["feedback"] = api.generate_feedback(assignment, student, force=True)
         partial = Path(logs) / f"{student}.json.part"
         partial.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
@@ -333,43 +394,73 @@ def _record_zero(gb, assignment: str, student: str) -> None:
 
 
 def _outputs_problems(autograded: Path, limits: Limits) -> list[str]:
+    """What the autograded notebook's outputs tell the instructor: cells interrupted or skipped
+    (infowork.execution.SkipFatalCells says how the kernel ended), memory, cut outputs."""
     problems = []
-    if not autograded.exists():
+    try:
+        if not autograded.exists():
+            return problems
+        nb = nbformat.read(autograded, as_version=4)
+    except Exception:  # noqa: BLE001 - a damaged autograded copy only loses these remarks
         return problems
-    nb = nbformat.read(autograded, as_version=4)
-    enames, texts = set(), []
+    enames, texts, fatal = set(), [], []
+    number = 0
     for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        number += 1
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 enames.add(output.get("ename"))
+                if output.get("ename") in FATAL_ENAMES:
+                    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                    where = f"ячейка {number}" + (f" ({grade_id})" if grade_id else "")
+                    what = str(output.get("evalue", ""))
+                    if output.get("ename") == KILLED:
+                        what = what.replace("не хватило памяти",
+                                            f"не хватило памяти (предел {limits.memory_mb} МБ)")
+                    fatal.append(f"{where}: {what}")
             elif output.get("output_type") == "stream":
                 texts.append(output.get("text", ""))
+            for text in output.get("data", {}).values() if isinstance(output.get("data"),
+                                                                         dict) else ():
+                if isinstance(text, str):
+                    texts.append(text)
+    problems += fatal
     if "CellTimeoutError" in enames:
         problems.append("превышено время выполнения: ячейка прервана, остальные проверены")
     if "MemoryError" in enames:
         problems.append(f"не хватило памяти (предел {limits.memory_mb} МБ): ячейка прервана")
-    if any("Output truncated" in t for t in texts):
+    cut = CUT_MARK.split("{")[0].strip()
+    if any("Output truncated" in t or cut in t for t in texts):
         problems.append("слишком длинный вывод — обрезан")
     return problems
 
 
 def _failure(info: dict, limits: Limits) -> str:
+    """Why a trainee's notebook was not graded at all, in Russian, from the worker's outcome."""
     if info.get("killed"):
         return "проверка прервана: работа выполнялась слишком долго"
     if "crashed" in info:
+        code = info["crashed"]
+        if code in (-signal.SIGKILL, 128 + signal.SIGKILL):
+            return ("проверка оборвалась: процесс проверки остановлен сигналом SIGKILL (его "
+                    "остановил код работы или не хватило памяти); остальные работы проверены")
         return (f"проверка оборвалась: работа аварийно остановила процесс проверки "
-                f"(код {info['crashed']}); остальные работы проверены")
+                f"(код {code}); остальные работы проверены")
     text = json.dumps(info, ensure_ascii=False)
-    if "DeadKernelError" in text or "Kernel died" in text:
-        return (f"ядро Python аварийно завершилось (возможно, не хватило памяти: предел "
-                f"{limits.memory_mb} МБ)")
+    if any(ename in text for ename in FATAL_ENAMES) or "DeadKernelError" in text \
+            or "Kernel died" in text:
+        return ("ядро Python снова и снова аварийно завершалось (os._exit, нехватка памяти "
+                f"— предел {limits.memory_mb} МБ — или сбой), и после пропуска таких ячеек "
+                "тоже: работа не проверена")
     if "MemoryError" in text:
         return f"не хватило памяти для проверки (предел {limits.memory_mb} МБ)"
-    if "UnresponsiveKernelError" in text or "unresponsive" in text:
-        return "ядро Python перестало отвечать (бесконечный цикл?)"
+    if "CellTimeoutError" in text or "UnresponsiveKernelError" in text or "unresponsive" in text:
+        return "ядро Python перестало отвечать (бесконечный цикл?) и после пропуска таких ячеек"
     reason = ""
     details = info.get("autograde", {}).get("error") or info.get("log") or ""
-    for line in details.splitlines():
+    for line in str(details).splitlines():
         if re.match(r"^\s*[\w.]*(Error|Exception)\b", line):
             reason = line.strip()
     return "nbgrader не смог проверить работу" + (f": {reason[:200]}" if reason else "")
@@ -405,7 +496,11 @@ def grade_folder(assignment: str, folder: Path | str,
              if cell_kind(c) == "test" and c.metadata.nbgrader.get("grade")}
 
     say(f"Готовлю задание {assignment} (nbgrader generate_assignment) ...")
-    prepare_course(course_root, assignment, source_root, limits)
+    # The gradebook's master cells against solutions/, before they are used (and before
+    # prepare_course, whose generate_assignment cannot add or remove cells of a graded notebook).
+    master_check = gradebook_check.check_master(course_root, assignment, source_root)
+    box = prepare_course(course_root, assignment, source_root, limits)
+    master_check.record(course_root)
     releases = {name: nbformat.read(course_root / "release" / assignment / f"{name}.ipynb", 4)
                 for name in masters}
 
@@ -421,20 +516,18 @@ def grade_folder(assignment: str, folder: Path | str,
     results: dict[str, TraineeResult] = {}
     with Gradebook(_db_url(course_root), COURSE_ID) as gb:
         for student, cands in sorted(by_student.items()):
-            _clear_trainee(course_root, assignment, student)
             result = TraineeResult(student, max((c.name for c in cands), key=len),
                                    [c.label for c in cands], 0.0, 0.0)
             result.problems = [p for c in cands for p in c.problems]
-            for cand in cands:
-                if cand.nb is None:
-                    continue
-                nb, notes = repair(cand.nb, releases[cand.notebook])
-                result.problems += notes
-                target = course_root / "submitted" / student / assignment
-                target.mkdir(parents=True, exist_ok=True)
-                nbformat.write(nb, target / f"{cand.notebook}.ipynb")
-            gb.update_or_create_student(student, last_name=result.name)
-            result.graded = any(c.nb is not None for c in cands)
+            try:
+                _submit(course_root, assignment, student, cands, releases, result)
+                gb.update_or_create_student(student, last_name=result.name)
+            except Exception as exc:  # noqa: BLE001 - one odd file never stops the class
+                gb.db.rollback()
+                result.problems.append(f"работу не удалось подготовить к проверке (внутренняя "
+                                       f"ошибка {type(exc).__name__}); остальные работы "
+                                       f"проверены")
+                result.graded = False
             results[student] = result
 
     to_grade = [s for s, r in results.items() if r.graded]
@@ -444,35 +537,94 @@ def grade_folder(assignment: str, folder: Path | str,
         say(f"Проверяю работ: {len(to_grade)} (nbgrader autograde и generate_feedback, "
             f"по одной) ...")
     finished = iter(range(1, len(to_grade) + 1))
-    outcomes = _run_workers(course_root, assignment, to_grade, limits, wall,
-                            lambda student: say(f"  [{next(finished)}/{len(to_grade)}] {student}"))
+    guard = gradebook_check.Guard(course_root, assignment, master_check, to_grade)
+
+    def done(student: str) -> None:
+        say(f"  [{next(finished, '+')}/{len(to_grade)}] {student}")
+        guard.after(student)
+
+    outcomes = _run_workers(course_root, assignment, to_grade, limits, wall, done)
+    for _ in range(3):  # graded right after a trainee whose code changed the gradebook
+        again = guard.take_regrade()
+        if not again:
+            break
+        outcomes.update(_run_workers(course_root, assignment, again, limits, wall, done))
+    # What the trainees' code may have done to the gradebook (without a sandbox it can).
+    changed, class_notes = guard.finish(set(to_grade))
+    for student, notes in changed.items():
+        if student in results:
+            results[student].problems += notes
 
     with Gradebook(_db_url(course_root), COURSE_ID) as gb:
         for student, result in results.items():
-            outcome = outcomes.get(student, {})
-            if result.graded and not outcome.get("autograde", {}).get("success"):
-                result.problems.append(_failure(outcome, limits))
+            try:
+                _settle(result, outcomes.get(student, {}), gb, assignment, masters, tests,
+                        course_root, feedback_dir, limits)
+            except Exception as exc:  # noqa: BLE001 - one trainee's record never stops the rest
+                gb.db.rollback()
                 result.graded = False
-            elif result.graded and not outcome.get("feedback", {}).get("success"):
-                result.problems.append("отзыв для слушателя не создан (см. logs в папке проверки)")
-            if not result.graded:
-                _clear_trainee(course_root, assignment, student)
-                _record_zero(gb, assignment, student)
-            for name in masters:
-                result.problems += _outputs_problems(
-                    course_root / "autograded" / student / assignment / f"{name}.ipynb", limits)
-            _update(result, gb, assignment, tests, course_root, feedback_dir)
+                result.problems.append(f"оценку не удалось прочитать из журнала (внутренняя "
+                                       f"ошибка {type(exc).__name__})")
     report = Report(assignment, list(results.values()), rejected, course_root,
-                    Path(feedback_dir).resolve() if feedback_dir is not None else None)
+                    Path(feedback_dir).resolve() if feedback_dir is not None else None,
+                    notes=[*([box.note] if box.note else []), *master_check.notes, *class_notes])
     saved_report.save(report, merge=True)
     return report
+
+
+def _submit(course_root: Path, assignment: str, student: str, cands: list[Candidate],
+            releases: dict, result: TraineeResult) -> None:
+    """Put the trainee's repaired notebooks into nbgrader's submitted/ folder."""
+    _clear_trainee(course_root, assignment, student)
+    for cand in cands:
+        if cand.nb is None:
+            continue
+        nb, notes = repair(cand.nb, releases[cand.notebook])
+        result.problems += notes
+        target = course_root / "submitted" / student / assignment
+        target.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, target / f"{cand.notebook}.ipynb")
+    result.graded = any(c.nb is not None for c in cands)
+
+
+def _settle(result: TraineeResult, outcome: dict, gb, assignment: str, masters: dict,
+            tests: set[str], course_root: Path, feedback_dir, limits: Limits) -> None:
+    """One trainee after the workers: why the work was not graded, the remarks the autograded
+    notebook gives, the scores and the feedback pages."""
+    student = result.student
+    if result.graded and not outcome.get("autograde", {}).get("success"):
+        result.problems.append(_failure(outcome, limits))
+        result.graded = False
+    elif result.graded and not outcome.get("feedback", {}).get("success"):
+        result.problems.append("отзыв для слушателя не создан (см. logs в папке проверки)")
+    if not result.graded:
+        _clear_trainee(course_root, assignment, student)
+        _record_zero(gb, assignment, student)
+    elif isinstance(outcome.get("verdict"), dict):  # steps the replay overturned
+        result.mismatched = dict(outcome["verdict"].get("mismatch", {}))
+    for name in masters:
+        result.problems += _outputs_problems(
+            course_root / "autograded" / student / assignment / f"{name}.ipynb", limits)
+    _update(result, gb, assignment, tests, course_root, feedback_dir)
 
 
 def _update(result: TraineeResult, gb, assignment: str, tests: set[str], course_root: Path,
             feedback_dir: Path | str | None) -> None:
     """Scores from the gradebook and the trainee's feedback pages (copied to ``feedback_dir``
-    as ``ФАМИЛИЯ_ЗАДАНИЕ.html`` when it is given)."""
-    for key, value in scores_from_gradebook(gb, assignment, result.student, tests).items():
+    as ``ФАМИЛИЯ_ЗАДАНИЕ.html`` when it is given), and the gradebook's values autograde never
+    writes, flagged for the instructor (:func:`infowork.gradebook_check.suspicious_values`)."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        scores = scores_from_gradebook(gb, assignment, result.student, tests)
+    except MissingEntry:
+        scores = {"score": 0.0}
+        result.graded = False
+        result.gradebook_flags = ["оценки слушателя не найдены в журнале оценок (gradebook.db)"]
+    else:
+        result.gradebook_flags = gradebook_check.suspicious_values(gb, assignment,
+                                                                   result.student)
+    for key, value in scores.items():
         setattr(result, key, value)
     pages = sorted((course_root / "feedback" / result.student / assignment).glob("*.html"))
     if feedback_dir is not None and pages:

@@ -45,6 +45,13 @@ class TraineeResult:
     feedback: list[Path] = field(default_factory=list)
     manual_score: float = 0.0
     manual_pending: float = 0.0
+    #: Steps that passed in the trainee's kernel but not the independent check
+    #: (infowork.verdict): grade id -> the reason; they score 0.
+    mismatched: dict[str, str] = field(default_factory=dict)
+    #: Values in the gradebook that autograde never writes (extra credit, a manual score on an
+    #: autograded check, ...), for the instructor to confirm in formgrader; read again on each
+    #: run and report (infowork.gradebook_check.suspicious_values).
+    gradebook_flags: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> float:
@@ -58,6 +65,8 @@ class Report:
     rejected: list[tuple[str, str]]
     course_root: Path
     feedback_dir: Path | None = None
+    #: Said once under the table (Russian): e.g. that the sandbox was not available.
+    notes: list[str] = field(default_factory=list)
 
     def result(self, student: str) -> TraineeResult:
         for r in self.results:
@@ -109,6 +118,22 @@ def _manual(r: TraineeResult) -> str:
     return given + (f", ждёт {_num(r.manual_pending)}" if r.manual_pending else "")
 
 
+#: Said in «замечания» about steps the independent check did not confirm (infowork.verdict).
+MISMATCH = "проверка в ядре не совпала с независимой проверкой"
+
+
+def _remarks(r: TraineeResult) -> list[str]:
+    """The trainee's problems, and the steps whose kernel verdict the replay overturned.
+
+    >>> r = TraineeResult("ivanov", "Иванов", ["ivanov.ipynb"], 9, 12,
+    ...                   mismatched={"test_top5": "top5: значение неверное"})
+    >>> _remarks(r)
+    ['проверка в ядре не совпала с независимой проверкой: top5']
+    """
+    steps = ", ".join(g.removeprefix("test_") for g in sorted(r.mismatched))
+    return [*r.problems, *([f"{MISMATCH}: {steps}"] if steps else []), *r.gradebook_flags]
+
+
 def _rows(report: Report) -> list[dict[str, str]]:
     rows = []
     for r in report.results:
@@ -118,7 +143,7 @@ def _rows(report: Report) -> list[dict[str, str]]:
                      "ручная проверка (баллы)": _num(r.manual_score) if given else "",
                      "ручная проверка (из)": _num(r.manual_max),
                      "итого": _num(r.total), "проверено": "да" if r.graded else "нет",
-                     "замечания": "; ".join(r.problems),
+                     "замечания": "; ".join(_remarks(r)),
                      "непройденные проверки": ", ".join(r.failed_checks),
                      "отзыв": ", ".join(str(p) for p in r.feedback)})
     for name, reason in report.rejected:
@@ -160,7 +185,7 @@ def format_table(report: Report) -> str:
     graded = sum(1 for r in report.results if r.graded)
     title = (f"Задание {report.assignment}: слушателей {len(report.results)}, проверено "
              f"{graded}, не принято файлов {len(report.rejected)}")
-    return "\n".join([title, "", *out])
+    return "\n".join([title, "", *out, *(["", *report.notes] if report.notes else [])])
 
 
 def write_csv(report: Report, path: Path | str) -> Path:

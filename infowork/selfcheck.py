@@ -8,7 +8,9 @@ Russian messages), but in a temporary course folder, never in the instructor's `
 
 1. the learner's file is only read: a copy goes into a temporary folder under a fixed trainee name
    (``learner_ЗАДАНИЕ.ipynb``), whatever the file is called;
-2. ``grade_folder`` runs nbgrader's autograde on that copy;
+2. ``grade_folder`` runs nbgrader's autograde on that copy, and the independent check of
+   :mod:`infowork.verdict` replays each step outside the notebook's kernel (a step that passed
+   only in the kernel scores 0, and the report says so);
 3. for every autograded check, in notebook order, the report says whether it counted and, if not,
    why: the Russian message of the failed check, taken from the error *message* of that check's
    cell in the autograded notebook (never its code or traceback, which would quote the hidden
@@ -45,7 +47,7 @@ import nbformat
 
 from infowork import ROOT, grading
 from infowork.grading import GradingError, Limits
-from infowork.report import TraineeResult, _num
+from infowork.report import MISMATCH, TraineeResult, _num
 from infowork.submissions import _read_notebook, cell_kind
 
 __all__ = ["check", "main", "step_message", "SelfCheck", "Step", "LEARNER"]
@@ -173,6 +175,10 @@ class SelfCheck:
             out.append("Исправьте это, сохраните блокнот и запустите проверку снова.")
             return out
         out += [step.line() for step in self.steps]
+        if r.mismatched:
+            steps = ", ".join(g.removeprefix("test_") for g in sorted(r.mismatched))
+            out.append(f"Шаги {steps}: {MISMATCH}. Засчитывается независимая проверка: она "
+                       f"повторяет проверку шага вне блокнота, на вашем ответе и настоящих данных.")
         out.append("")
         out.append(f"Итого: {_num(r.score)} из {_num(r.max_score)} б.")
         if r.manual_max:

@@ -25,12 +25,14 @@ is found.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import struct
 import time
 import unicodedata
 import zipfile
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +40,9 @@ from pathlib import Path
 import nbformat
 
 __all__ = ["student_id", "parse_filename", "scan_folder", "member_name", "repair", "cell_kind",
-           "Candidate", "HIDDEN_TESTS", "MAX_FILE_MB", "MAX_MEMBER_MB", "MAX_ARCHIVE_MEMBERS"]
+           "read_submission", "cap_id", "nbgrader_meta", "grade_id_of",
+           "Candidate", "HIDDEN_TESTS", "MAX_FILE_MB", "MAX_MEMBER_MB", "MAX_ARCHIVE_MEMBERS",
+           "MAX_ID_LENGTH"]
 
 #: A larger file is refused before it is read (a notebook full of output).
 MAX_FILE_MB = 200
@@ -46,6 +50,12 @@ MAX_FILE_MB = 200
 MAX_MEMBER_MB = 50
 #: An archive with more files is refused unread (a whole disk zipped by mistake, a zip bomb).
 MAX_ARCHIVE_MEMBERS = 200
+#: A longer student id is cut and given a hash suffix: ids become folder and file names, and a
+#: very long surname (transliteration makes Cyrillic longer) must not exceed the 255 bytes of a
+#: file name.
+MAX_ID_LENGTH = 48
+#: A trainee's name as shown in the table and stored in the gradebook is cut to this length.
+MAX_NAME_LENGTH = 80
 
 # ---------------------------------------------------------------------------------------------
 # File names -> trainees
@@ -81,6 +91,25 @@ def student_id(text: str) -> str:
     text = "".join(_TRANSLIT.get(ch, ch) for ch in text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def cap_id(student: str) -> str:
+    """``student`` when short enough, else its start and a hash of the whole (stable, unique).
+
+    >>> cap_id("ivanov")
+    'ivanov'
+    >>> long = cap_id("shch" * 60)
+    >>> len(long) == MAX_ID_LENGTH and long.startswith("shchshch") and long == cap_id("shch" * 60)
+    True
+    """
+    if len(student) <= MAX_ID_LENGTH:
+        return student
+    digest = hashlib.sha256(student.encode("utf-8")).hexdigest()[:10]
+    return student[:MAX_ID_LENGTH - len(digest) - 1].rstrip("_") + "_" + digest
+
+
+def _cap_name(name: str) -> str:
+    return name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH - 1] + "…"
 
 
 def _strip_copy_suffixes(stem: str) -> str:
@@ -165,9 +194,25 @@ class Candidate:
         self.label = self.label or self.path.name
 
 
+def nbgrader_meta(cell) -> dict:
+    """A cell's nbgrader metadata, or {} when it is missing or not a mapping (a trainee's file
+    may hold anything there: a string, a list)."""
+    metadata = cell.get("metadata") if isinstance(cell, dict) else None
+    meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
+def grade_id_of(cell) -> str | None:
+    """The cell's nbgrader grade id when it is a non-empty string, else None."""
+    grade_id = nbgrader_meta(cell).get("grade_id")
+    return grade_id if isinstance(grade_id, str) and grade_id else None
+
+
 def _grade_ids(nb) -> set[str]:
-    return {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")}
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list):
+        return set()
+    return {grade_id for c in cells if (grade_id := grade_id_of(c))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,37 +239,251 @@ class _Found:
     owners: list[str] = field(default_factory=list)  # folder/archive names, innermost first
     modified: float | None = None  # a zip member's own date
     alone: bool = True        # the only notebook of its folder or archive
+    notes: list[str] = field(default_factory=list)  # what reading it repaired (Russian)
+
+
+#: Deeper JSON inside a cell's or the notebook's metadata is dropped: nothing a notebook needs
+#: nests this deep, and very deep data crashes validators and copies (RecursionError).
+MAX_JSON_DEPTH = 32
+_CELL_KEYS = {"code": ("id", "cell_type", "metadata", "source", "outputs", "execution_count"),
+              "markdown": ("id", "cell_type", "metadata", "source", "attachments"),
+              "raw": ("id", "cell_type", "metadata", "source", "attachments")}
+_CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+_NOT_NOTEBOOK = "файл не является блокнотом Jupyter"
+
+
+@dataclass
+class Parsed:
+    """What :func:`read_submission` made of a file: the notebook (None when it is not one), why
+    not (Russian), and what was repaired on the way (Russian notes for the instructor)."""
+
+    nb: nbformat.NotebookNode | None
+    broken: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _too_deep(value, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when ``value`` (parsed JSON) nests deeper than ``limit``; iterative, so a very deep
+    value cannot exhaust the stack while it is measured."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _as_text(source) -> tuple[str, bool]:
+    """A cell's source as one string, and whether it had to be converted (not a string or a
+    list of strings, as nbformat requires)."""
+    if isinstance(source, str):
+        return source, False
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source), False
+    if source is None:
+        return "", True
+    if isinstance(source, (list, dict)):
+        if _too_deep(source):
+            return "", True
+        if isinstance(source, list):
+            return "".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)
+                           for line in source), True
+        return json.dumps(source, ensure_ascii=False), True
+    return str(source), True
+
+
+def _clean_metadata(metadata, notes: set[str], where: str) -> dict:
+    """A mapping of JSON values no deeper than MAX_JSON_DEPTH (the rest is dropped, noted)."""
+    if not isinstance(metadata, dict):
+        if metadata is not None:
+            notes.add(f"метаданные {where} повреждены (не словарь) — отброшены")
+        return {}
+    clean = {}
+    for key, value in metadata.items():
+        if _too_deep(value, MAX_JSON_DEPTH - 1):
+            notes.add(f"слишком глубоко вложенные метаданные {where} отброшены")
+            continue
+        clean[str(key)] = value
+    return clean
+
+
+def _sanitise(raw: dict) -> list[str]:
+    """Make a trainee's notebook (parsed JSON, nbformat 4) valid for nbformat and nbgrader, in
+    place; return Russian notes on what had to be repaired.
+
+    Every value is type-checked, because a file may hold anything: cells that are not
+    mappings are dropped; an unknown cell type is read as a raw cell; a source that is not
+    text becomes text; NUL characters are removed; broken metadata (``metadata.nbgrader`` as
+    a string, a list as ``grade_id``, data nested hundreds deep) is dropped, and :func:`repair`
+    puts back the nbgrader metadata of the assignment's cells from the release copy (matched by
+    cell id). Outputs are cleared (nbgrader clears them before it runs the notebook anyway), so
+    malformed or huge saved outputs cannot matter; invalid or repeated cell ids are renewed.
+    """
+    notes: set[str] = set()
+    raw["metadata"] = _clean_metadata(raw.get("metadata"), notes, "блокнота")
+    for key in ("kernelspec", "language_info"):
+        if key in raw["metadata"] and not isinstance(raw["metadata"][key], dict):
+            del raw["metadata"][key]
+    raw["nbformat"], raw["nbformat_minor"] = 4, 5
+    for key in [k for k in raw if k not in ("cells", "metadata", "nbformat", "nbformat_minor")]:
+        del raw[key]
+    cells, seen_ids = [], set()
+    for number, cell in enumerate(raw["cells"], start=1):
+        if not isinstance(cell, dict):
+            notes.add("в файле есть повреждённые ячейки (не словари) — пропущены")
+            continue
+        kind = cell.get("cell_type")
+        if kind not in _CELL_KEYS:
+            notes.add("ячейка неизвестного типа прочитана как простой текст")
+            kind = "raw"
+        source, converted = _as_text(cell.get("source"))
+        if converted:
+            notes.add("текст ячейки был записан не строкой — прочитан как текст")
+        if "\x00" in source:
+            source = source.replace("\x00", "")
+            notes.add("из текста ячеек удалены нулевые символы (NUL)")
+        metadata = _clean_metadata(cell.get("metadata"), notes, "ячейки")
+        if "nbgrader" in metadata:
+            meta = metadata["nbgrader"]
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            if not isinstance(meta, dict) or not isinstance(grade_id, str) or not grade_id:
+                del metadata["nbgrader"]
+                notes.add("метаданные nbgrader ячейки повреждены — взяты из задания")
+        cell_id = cell.get("id")
+        if not isinstance(cell_id, str) or not _CELL_ID.match(cell_id) or cell_id in seen_ids:
+            cell_id = f"cell-{number}"
+            while cell_id in seen_ids:
+                cell_id += "-x"
+        seen_ids.add(cell_id)
+        clean = {"id": cell_id, "cell_type": kind, "metadata": metadata, "source": source}
+        if kind == "code":
+            clean["outputs"], clean["execution_count"] = [], None
+        else:
+            attachments = cell.get("attachments")
+            if isinstance(attachments, dict) and all(
+                    isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
+                    for v in attachments.values()):
+                clean["attachments"] = attachments
+        cells.append(clean)
+    raw["cells"] = cells
+    return sorted(notes)
+
+
+def read_submission(data: bytes) -> Parsed:
+    """A trainee's file (its bytes) as a notebook that nbgrader can grade, or the Russian
+    reason why it is not one. Never raises: a file may hold anything.
+
+    Besides invalid JSON and wrong types (:func:`_sanitise`) it recognises what trainees really
+    send: an empty file, one filled with NUL bytes (a USB stick pulled out too early), a zip
+    archive or an Office document renamed to .ipynb, a saved web page, a UTF-16 file from
+    Notepad, and notebooks of older Jupyter versions (nbformat 3 and earlier), which are
+    converted to nbformat 4 as Jupyter itself does.
+    """
+    try:
+        return _read_submission(data)
+    except RecursionError:
+        return Parsed(None, f"{_NOT_NOTEBOOK} (слишком глубоко вложенные данные JSON)")
+    except MemoryError:
+        return Parsed(None, f"{_NOT_NOTEBOOK} (не хватило памяти, чтобы прочитать файл)")
+    except Exception as exc:  # noqa: BLE001 - whatever a file holds, the class goes on
+        return Parsed(None, f"{_NOT_NOTEBOOK} (не удалось прочитать: {type(exc).__name__})")
+
+
+def _read_submission(data: bytes) -> Parsed:
+    notes = []
+    if not data:
+        return Parsed(None, "файл пустой (0 байт): попросите слушателя сохранить блокнот "
+                            "(Ctrl+S) и прислать снова")
+    if not data.strip(b"\0"):
+        return Parsed(None, "файл заполнен нулевыми байтами — повреждён при копировании "
+                            "(например, флешку вынули без безопасного извлечения); "
+                            "попросите прислать снова")
+    if data.startswith(b"PK\x03\x04"):
+        return Parsed(None, f"{_NOT_NOTEBOOK}: это ZIP-архив (или документ Office) с "
+                            f"расширением .ipynb; если это архив с блокнотом, переименуйте "
+                            f"его в .zip")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if data.endswith(b"\0") and not utf16:
+        data = data.rstrip(b"\0")
+        notes.append("в конце файла были нулевые байты (повреждение при копировании) — "
+                     "отброшены")
+    if utf16:
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return Parsed(None, f"{_NOT_NOTEBOOK} (не текст UTF-8)")
+        notes.append("файл сохранён в кодировке UTF-16 — прочитан")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return Parsed(None, f"{_NOT_NOTEBOOK} (не текст UTF-8)")
+    if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        return Parsed(None, f"{_NOT_NOTEBOOK}: это веб-страница (HTML); скачайте блокнот "
+                            f"в Jupyter через File → Download (.ipynb)")
+    try:
+        raw = json.loads(text, strict=False)
+    except RecursionError:
+        return Parsed(None, f"{_NOT_NOTEBOOK} (слишком глубоко вложенные данные JSON)")
+    except ValueError:
+        return Parsed(None, f"{_NOT_NOTEBOOK} (повреждённый JSON)")
+    if not isinstance(raw, dict):
+        return Parsed(None, f"{_NOT_NOTEBOOK} (в нём нет ячеек)")
+    major = raw.get("nbformat")
+    if isinstance(major, int) and not isinstance(major, bool) and major > 4:
+        return Parsed(None, f"{_NOT_NOTEBOOK} понятного этой версии проверки (формат "
+                            f"nbformat {major} новее 4)")
+    if "worksheets" in raw or (isinstance(major, int) and major < 4):
+        if _too_deep(raw, 3 * MAX_JSON_DEPTH):
+            return Parsed(None, f"{_NOT_NOTEBOOK} (слишком глубоко вложенные данные JSON)")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                old = nbformat.from_dict(raw)
+                raw = json.loads(json.dumps(nbformat.convert(old, 4)))
+        except Exception:  # noqa: BLE001 - nbformat's converters raise anything on bad input
+            return Parsed(None, f"{_NOT_NOTEBOOK} (старый формат nbformat {major}, который не "
+                                f"удалось преобразовать)")
+        notes.append(f"блокнот старого формата (nbformat {major}) — преобразован в формат 4")
+    if not isinstance(raw.get("cells"), list):
+        return Parsed(None, f"{_NOT_NOTEBOOK} (в нём нет ячеек)")
+    notes += _sanitise(raw)
+    try:
+        nb = nbformat.from_dict(raw)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(nb)
+    except Exception:  # noqa: BLE001 - any nbformat failure means "not a notebook we can grade"
+        return Parsed(None, f"{_NOT_NOTEBOOK} (неизвестный формат)")
+    return Parsed(nb, None, notes)
 
 
 def _parse_notebook(data: bytes) -> tuple[nbformat.NotebookNode | None, str | None]:
     """(notebook, None) or (None, Russian reason why these bytes are not a notebook)."""
+    parsed = read_submission(data)
+    return parsed.nb, parsed.broken
+
+
+def _read_file(path: Path) -> Parsed:
+    """The notebook in the file at ``path`` (see :func:`read_submission`)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, "файл не является блокнотом Jupyter (не текст UTF-8)"
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError:
-        return None, "файл не является блокнотом Jupyter (повреждённый JSON)"
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
-        return None, "файл не является блокнотом Jupyter (в нём нет ячеек)"
-    try:
-        return nbformat.reads(text, as_version=4), None
-    except Exception:  # noqa: BLE001 - any nbformat failure means "not a notebook we can grade"
-        return None, "файл не является блокнотом Jupyter (неизвестный формат)"
+        size_mb = path.stat().st_size / 1024 / 1024
+        if size_mb > MAX_FILE_MB:
+            return Parsed(None, f"файл слишком большой ({size_mb:.0f} МБ): очистите вывод "
+                                f"ячеек и пришлите снова")
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        return Parsed(None, "файл не читается (нет доступа или ошибка диска)")
+    return read_submission(data)
 
 
 def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
     """(notebook, None) or (None, Russian reason why the file is not a notebook)."""
-    try:
-        size_mb = path.stat().st_size / 1024 / 1024
-        if size_mb > MAX_FILE_MB:
-            return None, (f"файл слишком большой ({size_mb:.0f} МБ): очистите вывод ячеек и "
-                          f"пришлите снова")
-        data = path.read_bytes()
-    except OSError:
-        return None, "файл не читается (нет доступа или ошибка диска)"
-    return _parse_notebook(data)
+    parsed = _read_file(path)
+    return parsed.nb, parsed.broken
 
 
 def _unicode_path_extra(info: zipfile.ZipInfo, raw: bytes) -> str | None:
@@ -332,16 +591,17 @@ def _scan_archive(path: Path, found: list[_Found], rejected: list[tuple[str, str
                     with archive.open(info) as member:
                         data = member.read(limit + 1)
                 except NotImplementedError:
-                    nb, broken = None, ("архив сжат способом, который не поддерживается: "
-                                        "соберите обычный ZIP или пришлите сам блокнот")
+                    parsed = Parsed(None, "архив сжат способом, который не поддерживается: "
+                                          "соберите обычный ZIP или пришлите сам блокнот")
                 except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
                         ValueError):
-                    nb, broken = None, f"архив повреждён: блокнот не читается; {again}"
+                    parsed = Parsed(None, f"архив повреждён: блокнот не читается; {again}")
                 else:
-                    nb, broken = _parse_notebook(data)
+                    parsed = read_submission(data)
                 owners = [*reversed(parts[:-1]), path.stem]
-                found.append(_Found(label, parts[-1], path, nb, broken, owners,
-                                    _zip_time(info), alone=len(members) == 1))
+                found.append(_Found(label, parts[-1], path, parsed.nb, parsed.broken, owners,
+                                    _zip_time(info), alone=len(members) == 1,
+                                    notes=parsed.notes))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
             ValueError, struct.error):
         rejected.append((path.name, f"архив повреждён (не открывается как ZIP); {again}"))
@@ -373,9 +633,10 @@ def _scan_subfolder(folder: Path, found: list[_Found], rejected: list[tuple[str,
         rejected.append((folder.name + "/", "в папке нет блокнотов .ipynb" if children
                          else "пустая папка"))
     for child in notebooks:
-        found.append(_Found(f"{folder.name}/{child.name}", child.name, child,
-                            *_read_notebook(child), owners=[folder.name],
-                            alone=len(notebooks) == 1))
+        parsed = _read_file(child)
+        found.append(_Found(f"{folder.name}/{child.name}", child.name, child, parsed.nb,
+                            parsed.broken, owners=[folder.name], alone=len(notebooks) == 1,
+                            notes=parsed.notes))
 
 
 def _walk(folder: Path) -> tuple[list[_Found], list[tuple[str, str]]]:
@@ -383,22 +644,36 @@ def _walk(folder: Path) -> tuple[list[_Found], list[tuple[str, str]]]:
     found: list[_Found] = []
     rejected: list[tuple[str, str]] = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        suffix = path.suffix.lower()
-        if _skipped(path.name):
-            continue
-        if path.is_dir():
-            _scan_subfolder(path, found, rejected)
-        elif suffix == ".zip":
-            _scan_archive(path, found, rejected)
-        elif suffix in (".rar", ".7z"):
-            rejected.append((path.name, f"архивы {suffix[1:].upper()} не поддерживаются: "
-                                        f"пришлите ZIP или сам блокнот .ipynb"))
-        elif suffix != ".ipynb":
-            rejected.append((path.name, "не блокнот Jupyter (ожидается файл .ipynb или архив "
-                                        ".zip)"))
-        else:
-            found.append(_Found(path.name, path.name, path, *_read_notebook(path)))
+        try:
+            _walk_one(path, found, rejected)
+        except Exception as exc:  # noqa: BLE001 - one odd file never stops the class
+            rejected.append((path.name, _unexpected(exc)))
     return found, rejected
+
+
+def _unexpected(exc: BaseException) -> str:
+    return (f"файл не удалось прочитать (внутренняя ошибка {type(exc).__name__}); остальные "
+            f"работы проверены — сообщите об этом файле разработчикам комплекта")
+
+
+def _walk_one(path: Path, found: list[_Found], rejected: list[tuple[str, str]]) -> None:
+    suffix = path.suffix.lower()
+    if _skipped(path.name):
+        return
+    if path.is_dir():
+        _scan_subfolder(path, found, rejected)
+    elif suffix == ".zip":
+        _scan_archive(path, found, rejected)
+    elif suffix in (".rar", ".7z"):
+        rejected.append((path.name, f"архивы {suffix[1:].upper()} не поддерживаются: "
+                                    f"пришлите ZIP или сам блокнот .ipynb"))
+    elif suffix != ".ipynb":
+        rejected.append((path.name, "не блокнот Jupyter (ожидается файл .ipynb или архив "
+                                    ".zip)"))
+    else:
+        parsed = _read_file(path)
+        found.append(_Found(path.name, path.name, path, parsed.nb, parsed.broken,
+                            notes=parsed.notes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,8 +729,16 @@ def _match(item: _Found, masters: dict[str, nbformat.NotebookNode], ids: dict[st
         problems.append("в блокноте нет ни одной ячейки задания (прислан не тот блокнот?)")
     if item.broken:
         problems.append(item.broken)
-    return Candidate(item.path, student, name or student, notebook, item.nb, problems,
-                     label=item.label, modified=item.modified)
+    problems += item.notes
+    return Candidate(item.path, cap_id(student), _cap_name(name or student), notebook, item.nb,
+                     problems, label=item.label, modified=item.modified)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except (OSError, ValueError):
+        return 0.0
 
 
 def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
@@ -474,7 +757,10 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
     items, rejected = _walk(Path(folder))
     found: list[Candidate] = []
     for item in items:
-        matched = _match(item, masters, ids, rule)
+        try:
+            matched = _match(item, masters, ids, rule)
+        except Exception as exc:  # noqa: BLE001 - one odd file never stops the class
+            matched = (item.label, _unexpected(exc))
         if isinstance(matched, Candidate):
             found.append(matched)
         else:
@@ -487,7 +773,7 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
     for group in groups.values():
         # A readable notebook beats a broken one; then the newest file (an archive counts by
         # its own date, its notebooks among themselves by theirs) wins.
-        group.sort(key=lambda c: (c.nb is not None, c.path.stat().st_mtime, c.modified or 0.0,
+        group.sort(key=lambda c: (c.nb is not None, _mtime(c.path), c.modified or 0.0,
                                   c.label))
         best = group[-1]
         for other in group[:-1]:
@@ -510,18 +796,78 @@ HIDDEN_TESTS = re.compile(r"^[^\n]*BEGIN HIDDEN TESTS.*?^[^\n]*END HIDDEN TESTS[
 
 def cell_kind(cell) -> str:
     """«test» (an autograded check), «answer» (the trainee writes it) or «locked» (the rest)."""
-    meta = cell.metadata.get("nbgrader", {})
-    if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
+    meta = nbgrader_meta(cell)
+    if meta.get("grade") is True and not meta.get("solution") and cell.get("cell_type") == "code":
         return "test"
-    if meta.get("solution"):
+    if meta.get("solution") is True:
         return "answer"
     return "locked"
 
 
-def _visible(source: str) -> str:
+def _visible(source) -> str:
     """A test cell's code without its hidden region and blank lines (for comparing copies)."""
-    lines = HIDDEN_TESTS.sub("", source).splitlines()
+    lines = HIDDEN_TESTS.sub("", source if isinstance(source, str) else str(source)).splitlines()
     return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+#: nbgrader metadata that decides how a cell is graded; a trainee's copy must agree with the
+#: release copy on these (nbgrader itself restores some of them, and crashes on wrong types).
+_GRADING_KEYS = ("grade", "solution", "locked", "points", "task", "grade_id")
+
+
+def _set_cell_type(cell, kind: str) -> None:
+    """Turn ``cell`` into a cell of type ``kind`` with the keys nbformat requires of it."""
+    cell["cell_type"] = kind
+    for key in [k for k in cell if k not in _CELL_KEYS[kind]]:
+        del cell[key]
+    if kind == "code":
+        cell.setdefault("outputs", [])
+        cell.setdefault("execution_count", None)
+
+
+def _restore_metadata(nb, release) -> list[str]:
+    """Give every assignment cell of ``nb`` exactly the release copy's nbgrader metadata.
+
+    A cell whose nbgrader metadata was lost or broken (see :func:`_sanitise`) is recognised by
+    its cell id. A repeated grade id keeps its metadata on the first cell only (nbgrader stops
+    on duplicates); a grade id the assignment does not have is dropped (nbgrader would ignore
+    it, or fail on its types). Returns Russian notes.
+    """
+    notes = []
+    by_id = {grade_id_of(c): c for c in release.cells if grade_id_of(c)}
+    by_cell_id = {c.get("id"): grade_id_of(c) for c in release.cells if grade_id_of(c)}
+    present = {grade_id_of(c) for c in nb.cells} - {None}
+    reattached = set()  # already reported by read_submission
+    for cell in nb.cells:
+        metadata = cell.setdefault("metadata", {})
+        if "nbgrader" not in metadata and by_cell_id.get(cell.get("id")) not in present | {None}:
+            grade_id = by_cell_id[cell.get("id")]
+            metadata["nbgrader"] = {"grade_id": grade_id}
+            present.add(grade_id)
+            reattached.add(grade_id)
+    seen = set()
+    for cell in nb.cells:
+        grade_id = grade_id_of(cell)
+        if "nbgrader" not in cell.metadata:
+            continue
+        if grade_id not in by_id or grade_id in seen:
+            del cell.metadata["nbgrader"]
+            notes.append(f"ячейка с пометкой nbgrader «{grade_id}» "
+                         + ("повторяется — копия проверяется как обычная ячейка" if grade_id in seen
+                            else "не из этого задания — проверяется как обычная ячейка"))
+            continue
+        seen.add(grade_id)
+        master = by_id[grade_id]
+        mine = nbgrader_meta(cell)
+        if grade_id not in reattached and (
+                any(mine.get(k) != master.metadata.nbgrader.get(k) for k in _GRADING_KEYS)
+                or cell.get("cell_type") != master.cell_type):
+            notes.append(f"пометки nbgrader ячейки {grade_id} были изменены или повреждены — "
+                         f"восстановлены из задания")
+        cell.metadata["nbgrader"] = json.loads(json.dumps(master.metadata.nbgrader))
+        if cell.get("cell_type") != master.cell_type:
+            _set_cell_type(cell, master.cell_type)
+    return notes
 
 
 def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode
@@ -531,21 +877,25 @@ def repair(nb: nbformat.NotebookNode, release: nbformat.NotebookNode
     nbgrader's ``add_missing_cells`` restores a deleted test cell, but crashes (KeyError) when
     the cell before it is gone too, e.g. when a trainee deletes a whole step. So every missing
     cell is put back from the trainee's copy (exercises/) after the nearest cell that is still
-    there; nbgrader then overwrites tests with the master copy as usual. Also reports test cells
-    the trainee edited (nbgrader restores those from the master copy). Returns a new notebook
-    and Russian notes.
+    there; nbgrader then overwrites tests with the master copy as usual. The nbgrader metadata of
+    the assignment's cells is first made the release copy's (:func:`_restore_metadata`): nbgrader
+    trusts its types and stops on a string as ``points``, a duplicated grade id or an unknown
+    cell type. Also reports test cells the trainee edited (nbgrader restores those from the
+    master copy). Returns a new notebook and Russian notes.
     """
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     if (nb.nbformat, nb.nbformat_minor) < (4, 5):  # an older Jupyter: cells without ids
         nb.nbformat, nb.nbformat_minor = 4, 5
         for number, cell in enumerate(nb.cells):
             cell.setdefault("id", f"cell-{number}")
-    notes: list[str] = []
-    position = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb.cells)
-                if c.metadata.get("nbgrader", {}).get("grade_id")}
+    for cell in nb.cells:
+        if not isinstance(cell.get("source"), str):
+            cell["source"] = _as_text(cell.get("source"))[0]
+    notes: list[str] = _restore_metadata(nb, release)
+    position = {grade_id_of(c): i for i, c in enumerate(nb.cells) if grade_id_of(c)}
     previous = None  # index (in nb) of the last master cell seen
     for cell in release.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        grade_id = grade_id_of(cell)
         if not grade_id:
             continue
         if grade_id in position:

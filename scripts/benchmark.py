@@ -5,7 +5,7 @@ of datasets/, and grading a class with `infowork grade`.
 
 Prints figures in Russian; the goal is under 2 s to load every dataset. The grading figure tells
 an instructor how long a class takes: N copies of the module 00 solution are graded in a
-temporary folder (0 skips it).
+temporary folder (0 skips it), with the kernel sandbox (infowork.sandbox) and without it.
 """
 from __future__ import annotations
 
@@ -31,27 +31,58 @@ def _max_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def bench_grading(class_size: int, assignment: str = "00_intro") -> None:
-    from infowork import grading
+def _grade_class(class_size: int, assignment: str, sandboxed: bool):
+    """Grade ``class_size`` copies of the solution in a fresh temporary course folder:
+    (seconds to prepare, seconds in all, the report)."""
+    import os
+
+    from infowork import grading, sandbox
 
     solution = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
-    with tempfile.TemporaryDirectory() as folder:
-        inbox, course = Path(folder) / "inbox", Path(folder) / "course"
-        inbox.mkdir()
-        for k in range(class_size):
-            shutil.copyfile(solution, inbox / f"trainee{k + 1:02d}_{assignment}.ipynb")
-        start = time.perf_counter()
-        grading.prepare_course(course.resolve(), assignment, grading.SOURCE_ROOT,
-                               grading.Limits())
-        prepared = time.perf_counter() - start
-        report = grading.grade_folder(assignment, inbox, course_root=course)
-        seconds = time.perf_counter() - start
-    full = sum(1 for r in report.results if r.graded and r.score == r.max_score)
+    previous = os.environ.get(sandbox.SWITCH)
+    os.environ[sandbox.SWITCH] = "1" if sandboxed else "0"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            inbox, course = Path(folder) / "inbox", Path(folder) / "course"
+            inbox.mkdir()
+            for k in range(class_size):
+                shutil.copyfile(solution, inbox / f"trainee{k + 1:02d}_{assignment}.ipynb")
+            start = time.perf_counter()
+            grading.prepare_course(course.resolve(), assignment, grading.SOURCE_ROOT,
+                                   grading.Limits())
+            prepared = time.perf_counter() - start
+            report = grading.grade_folder(assignment, inbox, course_root=course)
+            seconds = time.perf_counter() - start
+    finally:
+        if previous is None:
+            os.environ.pop(sandbox.SWITCH, None)
+        else:
+            os.environ[sandbox.SWITCH] = previous
+    return prepared, seconds, report
+
+
+def bench_grading(class_size: int, assignment: str = "00_intro") -> None:
+    from infowork import grading, sandbox
+
     print(f"Проверка группы (infowork grade {assignment}, {class_size} работ):")
-    print(f"  подготовка задания  {prepared:6.1f} с")
-    print(f"  всего               {seconds:6.1f} с, на одну работу "
-          f"{(seconds - prepared) / class_size:.1f} с")
-    print(f"  полный балл у {full} из {class_size} (эталон)")
+    with tempfile.TemporaryDirectory() as folder:
+        box = sandbox.detect(folder)
+    runs = [("в песочнице", True)] if box.on else []
+    if not box.on:
+        print(f"  {box.note}")
+    runs.append(("без песочницы (INFOWORK_SANDBOX=0)", False))
+    totals = {}
+    for label, sandboxed in runs:
+        prepared, seconds, report = _grade_class(class_size, assignment, sandboxed)
+        totals[sandboxed] = seconds
+        full = sum(1 for r in report.results if r.graded and r.score == r.max_score)
+        print(f"  {label}:")
+        print(f"    подготовка задания  {prepared:6.1f} с")
+        print(f"    всего               {seconds:6.1f} с, на одну работу "
+              f"{(seconds - prepared) / class_size:.1f} с")
+        print(f"    полный балл у {full} из {class_size} (эталон)")
+    if len(totals) == 2:
+        print(f"  песочница / без песочницы: {totals[True] / totals[False]:.2f}")
     print(f"  пик памяти процесса проверки и ядер: {_max_rss_mb(resource.RUSAGE_CHILDREN):.0f} МБ "
           f"(предел на процесс {grading.Limits().memory_mb} МБ)")
 

@@ -164,3 +164,89 @@ def test_docstring_examples_of_the_submissions_module():
 
     result = doctest.testmod(submissions, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 7 and result.failed == 0
+
+
+def test_a_very_long_surname_gets_a_short_stable_id(tmp_path):
+    master = tiny_master()
+    surname = "Щукина" + "щ" * 110  # 236 bytes as a file name; «щ» -> "shch" in the id
+    _write(tmp_path / f"{surname}_99_demo.ipynb", master)
+    _write(tmp_path / f"{surname}а_99_demo.ipynb", master)  # one letter more: another trainee
+    candidates, rejected = scan_folder(tmp_path, {"99_demo": master})
+    ids = [c.student for c in candidates]
+    assert len(set(ids)) == 2 and not rejected
+    assert all(len(i) == submissions.MAX_ID_LENGTH and i.startswith("shchukinashch") for i in ids)
+    assert len(candidates[0].name) <= submissions.MAX_NAME_LENGTH
+
+
+def test_broken_nbgrader_metadata_is_restored_from_the_release_copy():
+    master = tiny_master()
+    for number, cell in enumerate(master.cells):
+        cell["id"] = f"c-{number}"
+    raw = json.loads(nbformat.writes(master))
+    raw["cells"][0]["metadata"]["nbgrader"] = "answer"           # a string, not a mapping
+    raw["cells"][1]["metadata"]["nbgrader"]["points"] = "много"  # a word for points
+    raw["cells"][1]["source"] = 42                               # a number for source
+    raw["cells"].append(raw["cells"][1] | {"id": "c-copy"})      # the test cell twice
+    parsed = submissions.read_submission(json.dumps(raw).encode())
+    assert parsed.nb is not None, parsed.broken
+    assert any("метаданные nbgrader" in n for n in parsed.notes)
+    repaired, notes = submissions.repair(parsed.nb, master)
+    ids = [submissions.grade_id_of(c) for c in repaired.cells]
+    assert ids == ["answer_x", "test_x", None], ids
+    assert repaired.cells[1].metadata.nbgrader["points"] == 1
+    assert any("повторяется" in n for n in notes) and any("были изменены" in n for n in notes)
+    nbformat.validate(repaired)
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "файл пустой"), (b"\0" * 100, "нулевыми байтами"), (b"PK\x03\x04rest", "ZIP-архив"),
+    (b'{"cells": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "слишком глубоко вложенные"),
+    (b"<!DOCTYPE html><html></html>", "веб-страница"), (b'{"cells": {}}', "нет ячеек"),
+    (b'{"nbformat": 5, "cells": []}', "новее 4"), ("ячейка".encode("cp1251"), "не текст UTF-8"),
+])
+def test_files_that_are_no_notebook_say_why_in_russian(data, reason):
+    parsed = submissions.read_submission(data)
+    assert parsed.nb is None and reason in parsed.broken
+
+
+def test_an_nbformat_3_notebook_is_converted_not_rejected():
+    old = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[
+        nbformat.v3.new_code_cell("x = 1", metadata={"nbgrader": {"grade_id": "answer_x"}})])])
+    parsed = submissions.read_submission(nbformat.writes(old, version=3).encode())
+    assert parsed.nb is not None and parsed.nb.nbformat == 4
+    assert submissions.grade_id_of(parsed.nb.cells[0]) == "answer_x"
+    assert any("nbformat 3" in n for n in parsed.notes)
+
+
+def test_outputs_lose_the_instructor_environment_and_lines_of_the_master(monkeypatch):
+    from infowork import redaction
+
+    master = tiny_master()
+    master.cells[1].source = ("assert x > 0\n### BEGIN HIDDEN TESTS\n"
+                              'assert x == 1, "x: значение неверное."\n### END HIDDEN TESTS\n')
+    secrets = redaction.secret_lines(master)
+    assert secrets == {'assert x == 1, "x: значение неверное."'}
+    monkeypatch.setenv("INSTRUCTOR_TOKEN", "tok-1234567890")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(secret)")])
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=(
+            "мой ответ\nassert x == 1, \"x: значение неверное.\"\n"
+            '"assert x == 1, \\"x: значение неверное.\\"\\n",\ntok-1234567890\n')),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "я" * 300_000})]
+    monkeypatch.setattr(redaction.RedactOutputs, "_secrets", lambda self, r: frozenset(secrets))
+    out, _ = redaction.RedactOutputs().preprocess(nb, {})
+    text = out.cells[0].outputs[0].text
+    assert text.splitlines()[0] == "мой ответ"
+    assert "значение неверное" not in text and "tok-1234567890" not in text
+    assert text.count(redaction.LINE_PLACEHOLDER) == 2 and redaction.ENV_PLACEHOLDER in text
+    shown = out.cells[0].outputs[1].data["text/plain"]
+    assert len(shown) < 210_000 and "вывод обрезан" in shown
+
+
+def test_a_kernel_exit_is_told_from_a_kill():
+    from infowork.execution import describe_exit
+
+    assert "os._exit" in describe_exit(0)[1] and "os._exit" in describe_exit(3)[1]
+    assert describe_exit(-9)[0] == describe_exit(137)[0] == "KernelKilled"
+    assert "SIGSEGV" in describe_exit(-11)[1]
+    assert "не хватило памяти" not in describe_exit(3)[1]

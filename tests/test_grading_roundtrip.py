@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from infowork import grading
+from infowork import grading, sandbox
 
 from conftest import (assignment_modules, fill_exercise, grade_meta, is_answer_cell,
                       is_test_cell, partial_replacements, read_proofs)
@@ -253,8 +253,11 @@ def test_endless_loop_and_memory_hog_are_stopped_and_the_rest_is_graded(graded):
 
 def test_a_notebook_that_kills_the_grader_does_not_stop_the_others(graded):
     r = graded.report.result("aksenov")
-    assert not r.graded and r.score == 0
-    assert any("проверка оборвалась" in p for p in r.problems), r.problems
+    if sandbox.configured_mode(graded.course) == "off":
+        assert not r.graded and r.score == 0
+        assert any("проверка оборвалась" in p for p in r.problems), r.problems
+    else:  # in the sandbox the kernel's parent is the sandbox's own init: the kill misses
+        assert r.graded and r.score == graded.expect.total, r
     # aksenov is graded first: everyone after him was graded by a fresh process.
     assert graded.report.result("ivanova").score == graded.expect.total
 
@@ -282,7 +285,8 @@ def test_table_shows_every_trainee_score_and_problem(graded):
     row = next(line for line in lines if " kozlov " in line)
     assert "повреждённый JSON" in row
     assert any("notes.txt" in line and "ожидается файл .ipynb" in line for line in lines)
-    assert "слушателей 10, проверено 8, не принято файлов 2" in lines[0]
+    killed = sandbox.configured_mode(graded.course) == "off"  # aksenov reaches the grader
+    assert f"слушателей 10, проверено {8 if killed else 9}, не принято файлов 2" in lines[0]
 
 
 def test_csv_opens_in_excel_and_matches_the_report(graded):
@@ -319,9 +323,11 @@ def test_feedback_does_not_reveal_hidden_tests(graded):
                     if len(line.strip()) > 12 and line.strip() not in visible}
     assert hidden_lines, "the assignment has hidden tests"
     pages = sorted(graded.feedback.glob("*.html"))
+    killed = sandbox.configured_mode(graded.course) == "off"  # aksenov reaches the grader
     assert {p.name for p in pages} == {f"{s}_{graded.module.id}.html" for s in
                                        ("ivanova", "petrov", "sidorov", "smirnova", "volkov",
-                                        "orlova", "zaytseva", "belov_boris")}
+                                        "orlova", "zaytseva", "belov_boris",
+                                        *([] if killed else ["aksenov"]))}
     for page in pages:
         text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
         leaked = [line for line in hidden_lines if line in text]

@@ -1,0 +1,129 @@
+"""Running a trainee's notebook so that one cell costs only itself.
+
+nbgrader's ``Execute`` (nbclient underneath) handles a cell that runs too long by interrupting
+the kernel (SIGINT) and recording a ``CellTimeoutError``; the notebook goes on. Two cases defeat
+that and cost the trainee the whole notebook:
+
+- the kernel does not answer the interrupt (an endless loop that ignores SIGINT, or one stuck in
+  C code): nbclient waits for the kernel to go idle, gives up and raises ``CellTimeoutError``
+  ("Timeout waiting for IOPub output"), and nbgrader abandons the notebook;
+- the kernel dies (``os._exit`` in a cell, the memory limit's SIGKILL, a crash in C code):
+  nbclient raises ``DeadKernelError``.
+
+A restarted kernel has lost every variable of the cells before, so "restart and go on" would fail
+every later step too. :class:`SkipFatalCells` instead runs the notebook again from the top in a
+fresh kernel, with that one cell not executed: it gets an error output saying in Russian what
+happened (its step scores 0, as a failed check does), and every other cell runs as usual. It
+repeats for a further fatal cell, up to :attr:`SkipFatalCells.max_skipped` cells. How the kernel
+ended is told from its exit status: a normal exit (``os._exit``, ``exit()`` from the kernel) is
+the trainee's code ending the process; SIGKILL is what a memory limit sends; another signal is a
+crash.
+
+The class is nbgrader's Execute with these additions, configured in the kit's
+nbgrader_config.py (``c.Autograde.autograde_preprocessors``); the kit's other additions to
+Execute (infowork.verdict) are mixed into it, so it works at the level of single executions
+(:meth:`SkipFatalCells.async_execute_cell`), which every path uses.
+"""
+from __future__ import annotations
+
+import copy
+import signal
+import subprocess
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from traitlets import Integer
+
+__all__ = ["SkipFatalCells", "FATAL_ENAMES", "describe_exit"]
+
+#: enames of the error output a skipped cell gets (infowork.grading reads them for the table).
+EXITED, KILLED, CRASHED, STUCK = "KernelExited", "KernelKilled", "KernelDied", "KernelStuck"
+FATAL_ENAMES = (EXITED, KILLED, CRASHED, STUCK)
+_TAIL = "ячейка пропущена, остальные ячейки проверены"
+
+
+def describe_exit(status: int | None) -> tuple[str, str]:
+    """(ename, Russian description) for a kernel that ended with exit status ``status``
+    (Popen's: negative for a signal; a sandbox's bwrap reports a signal as 128 + its number).
+
+    >>> describe_exit(3)
+    ('KernelExited', 'работа завершила процесс Python (os._exit / sys.exit), код 3')
+    >>> describe_exit(-9)[0], describe_exit(137)[0]
+    ('KernelKilled', 'KernelKilled')
+    """
+    if status is None:
+        return CRASHED, "ядро Python аварийно завершилось"
+    number = -status if status < 0 else status - 128 if status > 128 else None
+    if number is None:
+        return EXITED, f"работа завершила процесс Python (os._exit / sys.exit), код {status}"
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"сигнал {number}"
+    if number == signal.SIGKILL:
+        return KILLED, ("ядро Python остановлено сигналом SIGKILL — так система останавливает "
+                        "процесс, которому не хватило памяти")
+    return CRASHED, f"ядро Python аварийно завершилось ({name})"
+
+
+class SkipFatalCells(Execute):
+    """nbgrader's Execute that survives a cell which kills or hangs the kernel: the notebook runs
+    again in a fresh kernel with that cell skipped (see the module docstring)."""
+
+    max_skipped = Integer(
+        4, help="How many cells that kill or hang the kernel are skipped before the notebook "
+                "is given up.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        original = copy.deepcopy(nb)
+        self._skipped: dict[int, tuple[str, str]] = {}
+        while True:
+            self._fatal_index = None
+            self._exit_status = None
+            try:
+                return super().preprocess(copy.deepcopy(original), resources, km)
+            except (DeadKernelError, CellTimeoutError) as exc:
+                index = self._fatal_index
+                if index is None or index in self._skipped or \
+                        len(self._skipped) >= self.max_skipped:
+                    raise
+                if isinstance(exc, DeadKernelError):
+                    ename, what = describe_exit(self._exit_status)
+                else:
+                    ename, what = STUCK, (f"ячейка выполнялась дольше {self.timeout} с и не "
+                                          f"ответила на прерывание (бесконечный цикл?): ядро "
+                                          f"Python перезапущено")
+                self.log.warning("Cell %s stopped the kernel (%s): running the notebook again "
+                                 "without it", index, ename)
+                self._skipped[index] = (ename, what)
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None,
+                                 store_history=True):
+        skipped = getattr(self, "_skipped", {}).get(cell_index)
+        if skipped is not None:
+            ename, what = skipped
+            cell.outputs = [new_output("error", ename=ename, evalue=f"{what}; {_TAIL}",
+                                       traceback=[f"{ename}: {what}; {_TAIL}"])]
+            cell.execution_count = None
+            return cell
+        self._fatal_index = cell_index
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count,
+                                                    store_history)
+        except DeadKernelError:
+            self._exit_status = self._kernel_status()
+            raise
+
+    execute_cell = run_sync(async_execute_cell)
+
+    def _kernel_status(self) -> int | None:
+        """The dead kernel's exit status, or None when it cannot be told."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is None:
+            return None
+        try:
+            return process.wait(timeout=2)
+        except (subprocess.TimeoutExpired, OSError):
+            return None
