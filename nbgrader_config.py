@@ -26,13 +26,13 @@ c.CourseDirectory.course_id = "infowork"
 # An endless loop in a trainee's notebook ends after this many seconds per cell.
 c.Execute.timeout = 60
 # A cell that kills the kernel (os._exit, the memory limit) or hangs it past an interrupt costs
-# only itself: the notebook runs again without it (infowork.execution.SkipFatalCells, in place
+# only itself: the notebook runs again without it (infowork.grading.execution.SkipFatalCells, in place
 # of nbgrader's Execute). The outputs are then cleaned of the instructor's environment and of
-# lines of the master copy a trainee's code may print (infowork.redaction.RedactOutputs), so the
+# lines of the master copy a trainee's code may print (infowork.grading.redaction.RedactOutputs), so the
 # autograded copy holds no more than feedback shows. The rest is nbgrader's own list.
 c.Autograde.autograde_preprocessors = [
-    "infowork.execution.SkipFatalCells",
-    "infowork.redaction.RedactOutputs",
+    "infowork.grading.execution.SkipFatalCells",
+    "infowork.grading.redaction.RedactOutputs",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -49,14 +49,14 @@ c.LimitOutput.max_traceback = 50
 # Feedback, whether made by `infowork grade`, `infowork report` or formgrader's button, never
 # shows the code of hidden tests or the mark schemes (infowork.grading.HideTestCode), nor what a
 # trainee's code printed of the instructor's environment or of the master copy
-# (infowork.redaction.RedactOutputs). Do not set HTMLExporter options here: formgrader's own
+# (infowork.grading.redaction.RedactOutputs). Do not set HTMLExporter options here: formgrader's own
 # pages need its template settings (the Russian feedback template is set by the config
 # `infowork grade` writes into grading/).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "infowork.grading.HideTestCode",
-    "infowork.redaction.RedactOutputs",
+    "infowork.grading.redaction.RedactOutputs",
 ]
 
 # What a trainee reads in the generated exercises and in feedback is Russian, too.

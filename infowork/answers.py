@@ -3,7 +3,7 @@
 While the kit grades a notebook (the kernel has ``INFOWORK_GRADING`` in its environment),
 :func:`infowork.checks.answer` hands every answer a step asks for to :func:`emit`, which puts it
 into the test cell's outputs as JSON under the MIME type :data:`MIME` (JupyterLab and nbconvert
-render nothing for it, and feedback drops it). :mod:`infowork.verdict` rebuilds the values from
+render nothing for it, and feedback drops it). :mod:`infowork.grading.verdict` rebuilds the values from
 that JSON in a trusted process and runs the master copy's check on them again.
 
 Nothing here pickles: a value becomes a tree of JSON nodes (:func:`encode`) and is rebuilt from

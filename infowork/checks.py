@@ -40,7 +40,7 @@ __all__ = ["answer", "is_type", "number", "frame", "series", "same_number", "sam
 WRONG_VALUE = "значение неверное. Проверьте, по каким строкам и столбцам вы считали."
 
 
-#: While :mod:`infowork.verdict` replays a check outside the kernel: where :func:`answer` takes
+#: While :mod:`infowork.grading.verdict` replays a check outside the kernel: where :func:`answer` takes
 #: the answers from (the values rebuilt from what the kernel sent). None in a notebook.
 _replay = None
 
@@ -50,7 +50,7 @@ def answer(name: str, namespace: Mapping):
 
     Test cells take every answer through this function. While the kit grades the notebook it
     also sends the answer out of the kernel as plain data (:mod:`infowork.answers`), so that
-    :mod:`infowork.verdict` can run the same check again where the trainee's code cannot reach
+    :mod:`infowork.grading.verdict` can run the same check again where the trainee's code cannot reach
     it; a function comes back wrapped so that its calls are recorded too.
     """
     if _replay is not None:

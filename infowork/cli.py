@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from infowork.report import CSV_COLUMNS
+from infowork.grading.report import CSV_COLUMNS
 
 CSV_HELP = "куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv)"
 
@@ -162,7 +162,7 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from infowork import selfcheck
+    from infowork.grading import selfcheck
 
     return selfcheck.main(args.assignment, args.file)
 

@@ -39,7 +39,7 @@ def nbgrader_env(course_root: Path | str | None = None) -> dict[str, str]:
     nbgrader calls the ``alembic`` script when it creates a gradebook, so the virtualenv's bin/
     must be on PATH even when the virtualenv is not activated (``.venv/bin/infowork ...``).
     With ``course_root`` (a folder prepared by infowork.grading), JUPYTER_PATH starts with its
-    ``jupyter/`` folder, where the kit's kernelspec (the sandbox, infowork.sandbox) lives.
+    ``jupyter/`` folder, where the kit's kernelspec (the sandbox, infowork.grading.sandbox) lives.
     """
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")

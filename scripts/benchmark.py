@@ -5,7 +5,7 @@ of datasets/, and grading a class with `infowork grade`.
 
 Prints figures in Russian; the goal is under 2 s to load every dataset. The grading figure tells
 an instructor how long a class takes: N copies of the module 00 solution are graded in a
-temporary folder (0 skips it), with the kernel sandbox (infowork.sandbox) and without it.
+temporary folder (0 skips it), with the kernel sandbox (infowork.grading.sandbox) and without it.
 """
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def _grade_class(class_size: int, assignment: str, sandboxed: bool):
     (seconds to prepare, seconds in all, the report)."""
     import os
 
-    from infowork import grading, sandbox
+    from infowork import grading
+    from infowork.grading import sandbox
 
     solution = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
     previous = os.environ.get(sandbox.SWITCH)
@@ -62,7 +63,8 @@ def _grade_class(class_size: int, assignment: str, sandboxed: bool):
 
 
 def bench_grading(class_size: int, assignment: str = "00_intro") -> None:
-    from infowork import grading, sandbox
+    from infowork import grading
+    from infowork.grading import sandbox
 
     print(f"Проверка группы (infowork grade {assignment}, {class_size} работ):")
     with tempfile.TemporaryDirectory() as folder:

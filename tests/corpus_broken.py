@@ -17,8 +17,8 @@ that is no notebook at all, that it is reported (not graded) with a Russian reas
 - **attacks on grading** (score what the solution behind them deserves): extra credit, zeroed
   classmates and a trigger written into the gradebook; the master test cells in the gradebook
   replaced by ``pass``; the gradebook deleted; the hidden tests, solutions and the instructor's
-  environment printed into the feedback. With the sandbox (infowork.sandbox) these cells see no
-  gradebook and no solutions; without it, infowork.gradebook_check and infowork.redaction undo
+  environment printed into the feedback. With the sandbox (infowork.grading.sandbox) these cells see no
+  gradebook and no solutions; without it, infowork.grading.gradebook and infowork.grading.redaction undo
   or hide what they did (except the deleted gradebook: :attr:`Expected.sandbox_only`).
 
 ``release_dir`` is the course folder's release copy of the assignment

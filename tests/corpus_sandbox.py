@@ -1,4 +1,4 @@
-"""Hostile submissions against the kernel sandbox (infowork.sandbox), for grading runs in tests.
+"""Hostile submissions against the kernel sandbox (infowork.grading.sandbox), for grading runs in tests.
 
 Each notebook is the full solution of the assignment (so it deserves every autograded point)
 with cells added that try what a hostile trainee would: read solutions/, tests/, the gradebook
@@ -116,7 +116,7 @@ for pid in filter(str.isdigit, _os.listdir("/proc")):
         seen.append(open(f"/proc/{{pid}}/cmdline", "rb").read().replace(b"\\0", b" ").decode())
     except OSError:
         pass
-_report("host-processes", any("infowork.grading" in c or "nbgrader" in c for c in seen),
+_report("host-processes", any("--worker" in c or "nbgrader" in c for c in seen),
         f"{{len(seen)}} processes")
 
 # limits a cell might try to raise

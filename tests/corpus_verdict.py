@@ -3,7 +3,7 @@
 :func:`submissions` gives, for each, the notebook file and the points it must get: what the honest
 work behind it deserves. Each is the blank exercise with some steps solved honestly, some answered
 wrong, and one trick that makes the wrong answers pass in the trainee's kernel. The independent
-check (infowork.verdict) must give the disarmed steps 0 and the honest ones full marks.
+check (infowork.grading.verdict) must give the disarmed steps 0 and the honest ones full marks.
 
 Points of 00_intro: overview 1, top5 2, tg_pfo 2, district_members 2, youth_share 2, chart 3.
 

@@ -81,9 +81,9 @@ def test_unknown_module_lists_known_ones():
 
 
 def test_report_before_grading_says_what_to_run(monkeypatch, tmp_path, capsys):
-    from infowork import grading
+    from infowork.grading import pipeline
 
-    monkeypatch.setattr(grading, "DEFAULT_COURSE_ROOT", tmp_path)
+    monkeypatch.setattr(pipeline, "DEFAULT_COURSE_ROOT", tmp_path)
     assert cli.main(["report", "00_intro"]) == 2
     assert "сначала запустите infowork grade 00_intro" in capsys.readouterr().err
     assert cli.main(["report", "99_nothing"]) == 2

@@ -7,8 +7,9 @@ import json
 import nbformat
 import pytest
 
-from infowork import grading, submissions
-from infowork.submissions import parse_filename, scan_folder, student_id
+from infowork import grading
+from infowork.grading import submissions
+from infowork.grading.submissions import parse_filename, scan_folder, student_id
 
 from conftest import tiny_master
 
@@ -219,7 +220,7 @@ def test_an_nbformat_3_notebook_is_converted_not_rejected():
 
 
 def test_outputs_lose_the_instructor_environment_and_lines_of_the_master(monkeypatch):
-    from infowork import redaction
+    from infowork.grading import redaction
 
     master = tiny_master()
     master.cells[1].source = ("assert x > 0\n### BEGIN HIDDEN TESTS\n"
@@ -244,7 +245,7 @@ def test_outputs_lose_the_instructor_environment_and_lines_of_the_master(monkeyp
 
 
 def test_a_kernel_exit_is_told_from_a_kill():
-    from infowork.execution import describe_exit
+    from infowork.grading.execution import describe_exit
 
     assert "os._exit" in describe_exit(0)[1] and "os._exit" in describe_exit(3)[1]
     assert describe_exit(-9)[0] == describe_exit(137)[0] == "KernelKilled"

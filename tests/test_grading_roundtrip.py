@@ -23,7 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from infowork import grading, sandbox
+from infowork import grading
+from infowork.grading import sandbox
 
 from conftest import (assignment_modules, fill_exercise, grade_meta, is_answer_cell,
                       is_test_cell, partial_replacements, read_proofs)

@@ -31,7 +31,7 @@ import nbformat
 import pytest
 
 from infowork import ROOT, grading
-from infowork.submissions import cap_id, parse_filename, read_submission
+from infowork.grading.submissions import cap_id, parse_filename, read_submission
 
 import corpus_broken
 from conftest import fill_exercise, is_test_cell, partial_replacements, read_proofs

@@ -1,4 +1,4 @@
-"""The instructor's grade table, CSV and saved class report (infowork.report), without nbgrader."""
+"""The instructor's grade table, CSV and saved class report (infowork.grading.report), without nbgrader."""
 from __future__ import annotations
 
 import csv
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from infowork import report as rp
+from infowork.grading import report as rp
 
 
 def _result(student, score=5.0, manual_max=0.0, manual_score=0.0, pending=None, graded=True,

@@ -1,4 +1,4 @@
-"""The kernel sandbox (infowork.sandbox) through the real grading path.
+"""The kernel sandbox (infowork.grading.sandbox) through the real grading path.
 
 ONE grading run of module 00 in a temporary course folder grades the hostile notebooks of
 tests/corpus_sandbox.py beside an honest trainee: every probe must be blocked, every notebook
@@ -23,8 +23,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from infowork import ROOT, grading, sandbox
-from infowork.report import Report, format_table
+from infowork import ROOT, grading
+from infowork.grading import sandbox
+from infowork.grading.report import Report, format_table
 
 import corpus_sandbox
 from conftest import fill_exercise
@@ -36,6 +37,9 @@ LIMITS = grading.Limits(timeout=60)
 NO_BWRAP = "bubblewrap (bwrap) is not installed: apt-get install bubblewrap (CI installs it)"
 
 needs_bwrap = pytest.mark.skipif(sandbox.find_bwrap() is None, reason=NO_BWRAP)
+# CI must prove the sandbox itself (.ci/run installs bubblewrap): there a missing one fails.
+if os.environ.get("CI") and sandbox.find_bwrap() is None:
+    raise RuntimeError(f"CI without the sandbox: {NO_BWRAP}")
 
 
 def _digest(paths) -> dict[str, str]:
@@ -86,6 +90,8 @@ def graded(tmp_path_factory):
     course = tmp / "course"
     box = grading.prepare_course(course.resolve(), ASSIGNMENT, source, LIMITS)
     if not box.on:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the sandbox, but it cannot run here: {box.note}")
         pytest.skip(f"the sandbox cannot run here: {box.note}")
     inbox = tmp / "inbox"
     inbox.mkdir()

@@ -18,8 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from infowork import ROOT, checks, cli, selfcheck
-from infowork.report import TraineeResult
+from infowork import ROOT, checks, cli
+from infowork.grading import selfcheck
+from infowork.grading.report import TraineeResult
 
 from conftest import (assignment_modules, fill_exercise, grade_meta, is_test_cell,
                       partial_replacements, read_proofs)

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from infowork import submissions
-from infowork.submissions import scan_folder
+from infowork.grading import submissions
+from infowork.grading.submissions import scan_folder
 
 from conftest import tiny_master
 

@@ -28,7 +28,8 @@ import pytest  # noqa: E402
 import corpus_verdict  # noqa: E402
 from conftest import (assignment_modules, fill_exercise, partial_replacements,  # noqa: E402
                       read_proofs)
-from infowork import answers, checks, data, grading, report, style, verdict  # noqa: E402
+from infowork import answers, checks, data, grading, style  # noqa: E402
+from infowork.grading import report, verdict
 
 MODULES = assignment_modules()
 
@@ -484,7 +485,7 @@ def test_the_replay_agrees_with_the_kernel_on_every_proof(module, rehearsals):
 
 
 def test_self_check_applies_the_same_replay(tmp_path):
-    from infowork import selfcheck
+    from infowork.grading import selfcheck
 
     module = next(m for m in MODULES if m.id == corpus_verdict.ASSIGNMENT)
     raw, points = corpus_verdict.submissions(module.exercise_path().parent)[

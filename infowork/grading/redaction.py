@@ -19,7 +19,7 @@ notebook is executed) and again in the feedback (``generate_feedback``, also for
 
 Only the text of outputs is changed (streams, errors, text, HTML, Markdown, LaTeX, SVG), never
 whether a cell has an error, so scores do not change. This is a safety net, not the protection:
-the sandbox (infowork.sandbox) keeps a kernel from seeing these files and variables at all.
+the sandbox (infowork.grading.sandbox) keeps a kernel from seeing these files and variables at all.
 """
 from __future__ import annotations
 

@@ -5,31 +5,31 @@ Trainees send their notebooks by e-mail or on a USB stick, one file each, named
 ``ФАМИЛИЯ_ЗАДАНИЕ.ipynb`` (``ivanov_00_intro.ipynb``). :func:`grade_folder`
 
 1. reads the folder without changing it and matches each file to a trainee
-   (:mod:`infowork.submissions`: names are normalised, a renamed notebook is recognised by its
+   (:mod:`infowork.grading.submissions`: names are normalised, a renamed notebook is recognised by its
    nbgrader cells, whatever a file holds it is read and repaired or reported with the reason,
    never crashed on; long names get short ids);
 2. prepares an nbgrader course folder (``grading/`` by default): a config that loads the kit's
    nbgrader_config.py, and ``nbgrader generate_assignment`` so the gradebook knows the master copy;
    the gradebook's master cells are first checked against solutions/ and repaired
-   (:mod:`infowork.gradebook_check`);
+   (:mod:`infowork.grading.gradebook`);
 3. for each trainee, copies the notebook into ``submitted/`` (putting back nbgrader cells the
    trainee deleted, which nbgrader itself cannot always do) and runs nbgrader's own autograde and
    generate_feedback for that one trainee, in a child process under resource limits that the
    kernels inherit. The child grades trainees in turn; one that kills it or hangs is recorded and
    a fresh child goes on, so one broken notebook (invalid JSON, an endless loop, a memory hog,
    a huge output) never stops the others. A cell that kills or hangs the kernel costs only
-   itself (:mod:`infowork.execution`). Every step that scored points in the kernel is checked
+   itself (:mod:`infowork.grading.execution`). Every step that scored points in the kernel is checked
    again outside it, on the answers the kernel sent out as plain data, before feedback is made
-   (:mod:`infowork.verdict`). After each trainee, and at the end, the gradebook is
+   (:mod:`infowork.grading.verdict`). After each trainee, and at the end, the gradebook is
    checked for what trainees' code may have changed in it, and repaired
-   (:class:`infowork.gradebook_check.Guard`);
+   (:class:`infowork.grading.gradebook.Guard`);
 4. reads the scores from the gradebook and reports, in Russian, what went wrong for whom, and
    values in the gradebook that autograde never writes (extra credit, manual overrides).
 
 Feedback never shows hidden test code (nbgrader issue #917): :class:`HideTestCode` removes the
 hidden regions of test cells and cuts their tracebacks to the error message, so a trainee sees
 which check failed and its Russian message, not how it checks; nor what the trainee's code
-printed of the instructor's environment or of the master copy (:mod:`infowork.redaction`).
+printed of the instructor's environment or of the master copy (:mod:`infowork.grading.redaction`).
 """
 from __future__ import annotations
 
@@ -53,16 +53,17 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from infowork import ROOT, sandbox
+from infowork import ROOT
+from infowork.grading import sandbox
 from infowork.exercises import GRADING_MARK, nbgrader_command, nbgrader_env
 from infowork.answers import MIME as ANSWER_MIME
-from infowork.report import (CSV_COLUMNS, Report, ReportMissing, TraineeResult, format_table,
+from infowork.grading.report import (CSV_COLUMNS, Report, ReportMissing, TraineeResult, format_table,
                              scores_from_gradebook, write_csv)
-from infowork import report as saved_report
-from infowork.submissions import HIDDEN_TESTS, Candidate, cell_kind, repair, scan_folder
-from infowork import gradebook_check
-from infowork.execution import FATAL_ENAMES, KILLED
-from infowork.redaction import CUT_MARK
+from infowork.grading import report as saved_report
+from infowork.grading.submissions import HIDDEN_TESTS, Candidate, cell_kind, repair, scan_folder
+from infowork.grading import gradebook
+from infowork.grading.execution import FATAL_ENAMES, KILLED
+from infowork.grading.redaction import CUT_MARK
 
 __all__ = ["main", "main_report", "grade_folder", "refresh", "inside_grading",
            "format_table", "write_csv", "Limits", "Report", "TraineeResult",
@@ -82,7 +83,7 @@ class Limits:
     """Resource limits for grading: the grading process and every kernel it starts (a kernel
     inherits them) each get at most this much memory, CPU time and file size; hard limits equal
     the soft ones, so a trainee's code cannot raise them. In the sandbox
-    (:mod:`infowork.sandbox`) a kernel also writes at most ``disk_mb`` in all and runs at most
+    (:mod:`infowork.grading.sandbox`) a kernel also writes at most ``disk_mb`` in all and runs at most
     ``processes`` processes and threads."""
 
     memory_mb: int = 2048       # address space of each process
@@ -157,8 +158,8 @@ _CONFIG = '''\
 # feedback without hidden tests) and points nbgrader at this folder.
 c = get_config()  # noqa: F821
 load_subconfig({kit_config!r})  # noqa: F821
-# Kernels run in the kit's kernelspec (a sandbox where bubblewrap works: infowork.sandbox).
-from infowork.sandbox import configure  # noqa: E402
+# Kernels run in the kit's kernelspec (a sandbox where bubblewrap works: infowork.grading.sandbox).
+from infowork.grading.sandbox import configure  # noqa: E402
 configure(c, {jupyter!r})
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.source_directory = {source!r}
@@ -213,7 +214,7 @@ def _russian_feedback_template(course_root: Path) -> Path:
 def prepare_course(course_root: Path, assignment: str, source_root: Path,
                    limits: Limits) -> sandbox.Sandbox:
     """Write the course folder's config and kernelspec (sandboxed where the system allows:
-    :mod:`infowork.sandbox`) and register the master copy with nbgrader. Returns the sandbox
+    :mod:`infowork.grading.sandbox`) and register the master copy with nbgrader. Returns the sandbox
     the kernels will run in."""
     course_root.mkdir(parents=True, exist_ok=True)
     box = sandbox.prepare(course_root, disk_mb=limits.disk_mb, processes=limits.processes)
@@ -283,7 +284,7 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
     past ``wall_seconds`` is recorded as failed, and a fresh child carries on with the others.
 
     The child dies with this process, however it ends (killed, Ctrl+C), and its kernels die with
-    the child (:func:`infowork.sandbox.die_with_parent`; a sandboxed kernel's bwrap has
+    the child (:func:`infowork.grading.sandbox.die_with_parent`; a sandboxed kernel's bwrap has
     ``--die-with-parent``, an unsandboxed one the same parent-death signal). Each child gets a
     folder of its own for its kernels' sockets, so several children can run at once.
     """
@@ -358,12 +359,12 @@ def _worker(assignment: str, logs: str, limits: str, *students: str) -> int:
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.apps.baseapp import NbGrader
 
-    from infowork.verdict import Judge
+    from infowork.grading.verdict import Judge
 
     app = NbGrader()
     app.initialize([])
     coursedir = app.coursedir
-    # The independent check (infowork.verdict): the master copy is rehearsed here, test cells
+    # The independent check (infowork.grading.verdict): the master copy is rehearsed here, test cells
     # run sealed, and each step that scored points is replayed before feedback is made.
     judge = Judge(coursedir.format_path(coursedir.source_directory, ".", assignment), app.config)
     api = NbGraderAPI(coursedir=coursedir, parent=app)
@@ -395,7 +396,7 @@ def _record_zero(gb, assignment: str, student: str) -> None:
 
 def _outputs_problems(autograded: Path, limits: Limits) -> list[str]:
     """What the autograded notebook's outputs tell the instructor: cells interrupted or skipped
-    (infowork.execution.SkipFatalCells says how the kernel ended), memory, cut outputs."""
+    (infowork.grading.execution.SkipFatalCells says how the kernel ended), memory, cut outputs."""
     problems = []
     try:
         if not autograded.exists():
@@ -498,7 +499,7 @@ def grade_folder(assignment: str, folder: Path | str,
     say(f"Готовлю задание {assignment} (nbgrader generate_assignment) ...")
     # The gradebook's master cells against solutions/, before they are used (and before
     # prepare_course, whose generate_assignment cannot add or remove cells of a graded notebook).
-    master_check = gradebook_check.check_master(course_root, assignment, source_root)
+    master_check = gradebook.check_master(course_root, assignment, source_root)
     box = prepare_course(course_root, assignment, source_root, limits)
     master_check.record(course_root)
     releases = {name: nbformat.read(course_root / "release" / assignment / f"{name}.ipynb", 4)
@@ -537,7 +538,7 @@ def grade_folder(assignment: str, folder: Path | str,
         say(f"Проверяю работ: {len(to_grade)} (nbgrader autograde и generate_feedback, "
             f"по одной) ...")
     finished = iter(range(1, len(to_grade) + 1))
-    guard = gradebook_check.Guard(course_root, assignment, master_check, to_grade)
+    guard = gradebook.Guard(course_root, assignment, master_check, to_grade)
 
     def done(student: str) -> None:
         say(f"  [{next(finished, '+')}/{len(to_grade)}] {student}")
@@ -612,7 +613,7 @@ def _update(result: TraineeResult, gb, assignment: str, tests: set[str], course_
             feedback_dir: Path | str | None) -> None:
     """Scores from the gradebook and the trainee's feedback pages (copied to ``feedback_dir``
     as ``ФАМИЛИЯ_ЗАДАНИЕ.html`` when it is given), and the gradebook's values autograde never
-    writes, flagged for the instructor (:func:`infowork.gradebook_check.suspicious_values`)."""
+    writes, flagged for the instructor (:func:`infowork.grading.gradebook.suspicious_values`)."""
     from nbgrader.api import MissingEntry
 
     try:
@@ -622,7 +623,7 @@ def _update(result: TraineeResult, gb, assignment: str, tests: set[str], course_
         result.graded = False
         result.gradebook_flags = ["оценки слушателя не найдены в журнале оценок (gradebook.db)"]
     else:
-        result.gradebook_flags = gradebook_check.suspicious_values(gb, assignment,
+        result.gradebook_flags = gradebook.suspicious_values(gb, assignment,
                                                                    result.student)
     for key, value in scores.items():
         setattr(result, key, value)
@@ -746,9 +747,3 @@ def main_report(assignment: str, csv_path: str | Path | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     return _print_report(report, csv_path, None)
-
-if __name__ == "__main__":
-    if len(sys.argv) >= 4 and sys.argv[1] == "--worker":
-        sys.exit(_worker(*sys.argv[2:]))
-    print("Запускайте проверку командой: infowork grade ЗАДАНИЕ ПАПКА", file=sys.stderr)
-    sys.exit(2)

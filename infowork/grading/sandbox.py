@@ -32,8 +32,8 @@ Files in a course folder, written by :func:`prepare`::
     jupyter/kernels/infowork/sandbox.json  what the launcher binds, sets and limits
     jupyter/matplotlib/fontlist-*.json     matplotlib's font cache, bound read-only in kernels
 
-A kernel starts as ``python -I -m infowork.sandbox launch sandbox.json CONNECTION_FILE ...``
-(trusted, outside), which execs ``bwrap ... python -m infowork.sandbox inner ...`` (inside: the
+A kernel starts as ``python -I -m infowork.grading.sandbox launch sandbox.json CONNECTION_FILE ...``
+(trusted, outside), which execs ``bwrap ... python -m infowork.grading.sandbox inner ...`` (inside: the
 process cap, giving up root), which execs ``python -m ipykernel_launcher``.
 """
 from __future__ import annotations
@@ -177,7 +177,7 @@ def prepare(course_root: Path | str, disk_mb: int = 512, processes: int = 64,
     sandbox = detect(course_root)
     settings = _settings(sandbox, course_root, disk_mb, processes, shm_mb)
     _write(spec / "sandbox.json", json.dumps(settings, ensure_ascii=False, indent=1))
-    launcher = [sys.executable, "-I", "-m", "infowork.sandbox", "launch",
+    launcher = [sys.executable, "-I", "-m", "infowork.grading.sandbox", "launch",
                 str(spec / "sandbox.json"), "{connection_file}"]
     if os.name != "posix":  # no exec there: the kernel as Jupyter starts it
         launcher = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
@@ -292,12 +292,14 @@ def _run(argv: list[str], timeout: float) -> tuple[int, str, str]:
 def _ro_binds() -> list[str]:
     """What a kernel sees (read-only): the Python installation(s), the virtualenv, the kit's
     package and datasets, /usr and a few files of /etc. Never the kit's folder itself."""
+    import infowork
     from infowork import ROOT, data
 
     root = ROOT.resolve()
+    package = Path(infowork.__file__).resolve().parent  # infowork/, not this grading/ folder
     paths = {"/usr", *ETC_FILES, sys.prefix, sys.base_prefix, sys.exec_prefix,
              sys.base_exec_prefix, os.path.dirname(os.path.realpath(sys.executable)),
-             str(Path(__file__).resolve().parent), str(Path(data.DATASETS_DIR).resolve())}
+             str(package), str(Path(data.DATASETS_DIR).resolve())}
     venv = Path(sys.prefix).resolve()
     for entry in _clean_sys_path():
         if not entry or not os.path.isdir(entry):
@@ -417,7 +419,7 @@ def _parents(paths: list[str]) -> list[str]:
 
 def _inner_command(settings: dict, uid: int | None, *args: str) -> list[str]:
     """The first command inside the sandbox: :func:`_inner` with the process cap and the uid."""
-    return [settings["python"], "-m", "infowork.sandbox", "inner", str(settings["processes"]),
+    return [settings["python"], "-m", "infowork.grading.sandbox", "inner", str(settings["processes"]),
             str(uid if uid is not None else -1), *args]
 
 
@@ -564,7 +566,7 @@ def main(argv: list[str]) -> int:
     elif argv[:1] == ["inner"] and len(argv) >= 4:
         _inner(*argv[1:])
     else:
-        print("infowork.sandbox запускается проверкой (infowork grade), а не вручную.",
+        print("infowork.grading.sandbox запускается проверкой (infowork grade), а не вручную.",
               file=sys.stderr)
         return 2
     return 0

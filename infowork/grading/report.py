@@ -46,11 +46,11 @@ class TraineeResult:
     manual_score: float = 0.0
     manual_pending: float = 0.0
     #: Steps that passed in the trainee's kernel but not the independent check
-    #: (infowork.verdict): grade id -> the reason; they score 0.
+    #: (infowork.grading.verdict): grade id -> the reason; they score 0.
     mismatched: dict[str, str] = field(default_factory=dict)
     #: Values in the gradebook that autograde never writes (extra credit, a manual score on an
     #: autograded check, ...), for the instructor to confirm in formgrader; read again on each
-    #: run and report (infowork.gradebook_check.suspicious_values).
+    #: run and report (infowork.grading.gradebook.suspicious_values).
     gradebook_flags: list[str] = field(default_factory=list)
 
     @property
@@ -118,7 +118,7 @@ def _manual(r: TraineeResult) -> str:
     return given + (f", ждёт {_num(r.manual_pending)}" if r.manual_pending else "")
 
 
-#: Said in «замечания» about steps the independent check did not confirm (infowork.verdict).
+#: Said in «замечания» about steps the independent check did not confirm (infowork.grading.verdict).
 MISMATCH = "проверка в ядре не совпала с независимой проверкой"
 
 

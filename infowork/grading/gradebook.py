@@ -1,7 +1,7 @@
 """Can the gradebook be trusted? Checks of nbgrader's gradebook.db around a grading run.
 
 nbgrader keeps in its gradebook (SQLite) both the master copy's cells and the trainees' grades.
-A trainee's code that runs with the grader's rights (no sandbox: infowork.sandbox) can open it
+A trainee's code that runs with the grader's rights (no sandbox: infowork.grading.sandbox) can open it
 with sqlite3 and, say, replace the stored test cells with ``pass`` (nbgrader takes a locked
 cell's source from there, so every later notebook passes), give itself extra credit, zero
 other trainees, or leave a trigger that does so later. :mod:`infowork.grading` therefore

@@ -337,7 +337,7 @@ class SealedExecution:
         notebook = str((resources or {}).get("nbgrader", {}).get("notebook", ""))
         key = (notebook, _grade_id(cell))
         visible, hidden = split_hidden(cell.source)
-        # The kernel may run with a clean environment (infowork.sandbox): tell it that it is
+        # The kernel may run with a clean environment (infowork.grading.sandbox): tell it that it is
         # being graded, so that checks.answer sends the answers out.
         self._part(cell, f"import os as _iw_os\n_iw_os.environ[{answers.GRADING_MARK!r}] = '1'\n"
                          "del _iw_os\n", index, store_history=False)

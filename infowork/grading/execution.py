@@ -21,7 +21,7 @@ crash.
 
 The class is nbgrader's Execute with these additions, configured in the kit's
 nbgrader_config.py (``c.Autograde.autograde_preprocessors``); the kit's other additions to
-Execute (infowork.verdict) are mixed into it, so it works at the level of single executions
+Execute (infowork.grading.verdict) are mixed into it, so it works at the level of single executions
 (:meth:`SkipFatalCells.async_execute_cell`), which every path uses.
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ Russian messages), but in a temporary course folder, never in the instructor's `
 1. the learner's file is only read: a copy goes into a temporary folder under a fixed trainee name
    (``learner_ЗАДАНИЕ.ipynb``), whatever the file is called;
 2. ``grade_folder`` runs nbgrader's autograde on that copy, and the independent check of
-   :mod:`infowork.verdict` replays each step outside the notebook's kernel (a step that passed
+   :mod:`infowork.grading.verdict` replays each step outside the notebook's kernel (a step that passed
    only in the kernel scores 0, and the report says so);
 3. for every autograded check, in notebook order, the report says whether it counted and, if not,
    why: the Russian message of the failed check, taken from the error *message* of that check's
@@ -47,8 +47,8 @@ import nbformat
 
 from infowork import ROOT, grading
 from infowork.grading import GradingError, Limits
-from infowork.report import MISMATCH, TraineeResult, _num
-from infowork.submissions import _read_notebook, cell_kind
+from infowork.grading.report import MISMATCH, TraineeResult, _num
+from infowork.grading.submissions import _read_notebook, cell_kind
 
 __all__ = ["check", "main", "step_message", "SelfCheck", "Step", "LEARNER"]
 
