@@ -14,7 +14,11 @@ import sys
 
 from infowork.grading.report import CSV_COLUMNS
 
-CSV_HELP = "куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv)"
+CSV_HELP = ("куда записать оценки (по умолчанию grading/ЗАДАНИЕ_grades.csv, у группы - "
+            "grading/groups/ГРУППА/ЗАДАНИЕ_grades.csv)")
+GROUP_HELP = ("группа слушателей (семинар, город, дата; латиницей, например kazan-2026-03): "
+              "её работы, журнал оценок, отзывы и CSV хранятся отдельно, в "
+              "grading/groups/ГРУППА/; без --group - в grading/")
 
 __all__ = ["main", "build_parser"]
 
@@ -78,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="ФАЙЛ", help=CSV_HELP)
     p.add_argument("--feedback", metavar="ПАПКА",
                    help="куда сложить отзывы для слушателей (HTML)")
+    p.add_argument("--jobs", metavar="N", type=int,
+                   help="сколько работ проверять одновременно (по умолчанию - по числу ядер)")
+    p.add_argument("--group", metavar="ГРУППА", help=GROUP_HELP)
 
     p = sub.add_parser(
         "report", help="таблица и отзывы заново — после ручной проверки в formgrader",
@@ -88,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
             "отзывы кладутся туда же, куда их положила infowork grade."))
     p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 01_content_planning")
     p.add_argument("--csv", metavar="ФАЙЛ", help=CSV_HELP)
+    p.add_argument("--group", metavar="ГРУППА", help=GROUP_HELP)
 
     p = sub.add_parser(
         "check", help="самопроверка: проверить свой блокнот так же, как при сдаче",
@@ -152,13 +160,14 @@ def _cmd_grade(args) -> int:
     from infowork import grading
 
     return grading.main(args.assignment, args.folder, csv_path=args.csv,
-                        feedback_dir=args.feedback)
+                        feedback_dir=args.feedback, jobs=args.jobs, group=args.group)
 
 
 def _cmd_report(args) -> int:
     from infowork import grading
 
-    return grading.main_report(args.assignment, csv_path=args.csv)
+    return grading.main_report(args.assignment, csv_path=args.csv,
+                               group=getattr(args, "group", None))
 
 
 def _cmd_check(args) -> int:

@@ -1,11 +1,13 @@
 """Time the kit: loading every dataset (and the memory it takes), the generator's run, the size
-of datasets/, and grading a class with `infowork grade`.
+of datasets/, and grading a class: stock `nbgrader autograde`, `infowork grade --jobs 1` and
+`infowork grade` with every core on the same class.
 
     make bench        (or: .venv/bin/python scripts/benchmark.py [--class-size N])
 
 Prints figures in Russian; the goal is under 2 s to load every dataset. The grading figure tells
-an instructor how long a class takes: N copies of the module 00 solution are graded in a
-temporary folder (0 skips it), with the kernel sandbox (infowork.grading.sandbox) and without it.
+an instructor how long a class takes: N trainees of module 01 (full, partial and blank work in
+turn) are graded three ways in temporary folders (0 skips it), with the ratios, whether the
+scores are identical and the physical floor (the trainees' own cell time over the cores).
 """
 from __future__ import annotations
 
@@ -31,69 +33,114 @@ def _max_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def _grade_class(class_size: int, assignment: str, sandboxed: bool):
-    """Grade ``class_size`` copies of the solution in a fresh temporary course folder:
-    (seconds to prepare, seconds in all, the report)."""
+def _class_notebooks(assignment: str, class_size: int) -> list[tuple[str, object]]:
+    """A realistic class: full, partial (every other answer left blank) and blank work, in
+    turn: (student id, notebook)."""
+    import nbformat
+
+    full = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", 4)
+    blank = nbformat.read(ROOT / "exercises" / assignment / f"{assignment}.ipynb", 4)
+    blanks = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in blank.cells
+              if c.metadata.get("nbgrader", {}).get("solution")}
+    partial = nbformat.from_dict(full)
+    answers = [c for c in partial.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    for cell in answers[1::2]:
+        cell.source = blanks.get(cell.metadata["nbgrader"]["grade_id"], cell.source)
+    kinds = [("full", full), ("partial", partial), ("blank", blank)]
+    return [(f"trainee{k + 1:02d}{kinds[k % 3][0]}", kinds[k % 3][1])
+            for k in range(class_size)]
+
+
+def _cell_seconds(course: Path, assignment: str) -> float:
+    """The trainees' own cell time: each executed cell's start to idle, over the class."""
+    import datetime
+
+    import nbformat
+
+    total = 0.0
+    for path in course.glob(f"autograded/*/{assignment}/*.ipynb"):
+        for cell in nbformat.read(path, 4).cells:
+            times = cell.get("metadata", {}).get("execution") or {}
+            if "iopub.execute_input" in times and "iopub.status.idle" in times:
+                begin, end = (datetime.datetime.fromisoformat(times[k].replace("Z", "+00:00"))
+                              for k in ("iopub.execute_input", "iopub.status.idle"))
+                total += (end - begin).total_seconds()
+    return total
+
+
+def bench_grading(class_size: int, assignment: str = "01_content_planning") -> None:
+    """Grade one class three ways: stock ``nbgrader autograde`` over the whole class,
+    ``infowork grade --jobs 1`` and ``infowork grade`` with every core."""
     import os
+    import subprocess
+
+    import nbformat
 
     from infowork import grading
-    from infowork.grading import sandbox
+    from infowork.exercises import nbgrader_command, nbgrader_env
 
-    solution = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
-    previous = os.environ.get(sandbox.SWITCH)
-    os.environ[sandbox.SWITCH] = "1" if sandboxed else "0"
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            inbox, course = Path(folder) / "inbox", Path(folder) / "course"
-            inbox.mkdir()
-            for k in range(class_size):
-                shutil.copyfile(solution, inbox / f"trainee{k + 1:02d}_{assignment}.ipynb")
-            start = time.perf_counter()
-            grading.prepare_course(course.resolve(), assignment, grading.SOURCE_ROOT,
-                                   grading.Limits())
-            prepared = time.perf_counter() - start
-            report = grading.grade_folder(assignment, inbox, course_root=course)
-            seconds = time.perf_counter() - start
-    finally:
-        if previous is None:
-            os.environ.pop(sandbox.SWITCH, None)
-        else:
-            os.environ[sandbox.SWITCH] = previous
-    return prepared, seconds, report
-
-
-def bench_grading(class_size: int, assignment: str = "00_intro") -> None:
-    from infowork import grading
-    from infowork.grading import sandbox
-
-    print(f"Проверка группы (infowork grade {assignment}, {class_size} работ):")
+    cores = grading.default_jobs()
+    print(f"Проверка группы ({assignment}, {class_size} работ: полные, частичные, пустые; "
+          f"ядер: {cores}):")
+    scores, seconds = {}, {}
     with tempfile.TemporaryDirectory() as folder:
-        box = sandbox.detect(folder)
-    runs = [("в песочнице", True)] if box.on else []
-    if not box.on:
-        print(f"  {box.note}")
-    runs.append(("без песочницы (INFOWORK_SANDBOX=0)", False))
-    totals = {}
-    for label, sandboxed in runs:
-        prepared, seconds, report = _grade_class(class_size, assignment, sandboxed)
-        totals[sandboxed] = seconds
-        full = sum(1 for r in report.results if r.graded and r.score == r.max_score)
-        print(f"  {label}:")
-        print(f"    подготовка задания  {prepared:6.1f} с")
-        print(f"    всего               {seconds:6.1f} с, на одну работу "
-              f"{(seconds - prepared) / class_size:.1f} с")
-        print(f"    полный балл у {full} из {class_size} (эталон)")
-    if len(totals) == 2:
-        print(f"  песочница / без песочницы: {totals[True] / totals[False]:.2f}")
+        inbox = Path(folder) / "inbox"
+        inbox.mkdir()
+        work = _class_notebooks(assignment, class_size)
+        for student, nb in work:
+            nbformat.write(nb, inbox / f"{student}_{assignment}.ipynb")
+
+        # Stock nbgrader: the same course folder set-up, every trainee in one autograde run.
+        stock = (Path(folder) / "stock").resolve()
+        grading.prepare_course(stock, assignment, grading.SOURCE_ROOT, grading.Limits())
+        for student, nb in work:
+            target = stock / "submitted" / student / assignment
+            target.mkdir(parents=True)
+            nbformat.write(nb, target / f"{assignment}.ipynb")
+        start = time.perf_counter()
+        subprocess.run([*nbgrader_command(), "autograde", assignment, "--force"], cwd=stock,
+                       env=nbgrader_env(stock), capture_output=True, text=True, check=False)
+        seconds["stock"] = time.perf_counter() - start
+        from nbgrader.api import Gradebook
+        with Gradebook("sqlite:///" + str(stock / "gradebook.db"), grading.COURSE_ID) as gb:
+            scores["stock"] = {s.student_id: s.score for s in
+                               gb.find_assignment(assignment).submissions}
+
+        for label, jobs in (("jobs1", 1), ("all", cores)):
+            course = (Path(folder) / label).resolve()
+            grading.prepare_course(course, assignment, grading.SOURCE_ROOT, grading.Limits())
+            start = time.perf_counter()
+            report = grading.grade_folder(assignment, inbox, course_root=course, jobs=jobs)
+            seconds[label] = time.perf_counter() - start
+            scores[label] = {r.student: r.score for r in report.results}
+            if label == "jobs1":
+                cells = _cell_seconds(course, assignment)
+    print(f"  nbgrader autograde (весь класс)      {seconds['stock']:7.1f} с")
+    print(f"  infowork grade --jobs 1              {seconds['jobs1']:7.1f} с  "
+          f"({seconds['jobs1'] / seconds['stock']:.2f} от nbgrader)")
+    print(f"  infowork grade (--jobs {cores})            {seconds['all']:7.1f} с  "
+          f"({seconds['all'] / seconds['stock']:.2f} от nbgrader, "
+          f"{seconds['all'] / seconds['jobs1']:.2f} от --jobs 1)")
+    same = scores["jobs1"] == scores["all"]
+    print(f"  баллы --jobs 1 и --jobs {cores}: {'совпадают' if same else 'РАЗЛИЧАЮТСЯ'}; "
+          f"с nbgrader: {'совпадают' if scores['stock'] == scores['all'] else 'РАЗЛИЧАЮТСЯ'}")
+    floor = cells / cores
+    print(f"  физический предел: время ячеек слушателей {cells:.1f} с / {cores} ядер = "
+          f"{floor:.1f} с; проверка со всеми ядрами медленнее его в "
+          f"{seconds['all'] / floor if floor else float('inf'):.1f} раза")
     print(f"  пик памяти процесса проверки и ядер: {_max_rss_mb(resource.RUSAGE_CHILDREN):.0f} МБ "
           f"(предел на процесс {grading.Limits().memory_mb} МБ)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Замеры комплекта")
-    parser.add_argument("--class-size", type=int, default=10,
+    parser.add_argument("--class-size", type=int, default=20,
                         help="сколько работ проверить для замера (0 — не проверять)")
+    parser.add_argument("--selfcheck", action="store_true",
+                        help="замерить только самопроверку infowork check (первую и повторные)")
     args = parser.parse_args(argv)
+    if args.selfcheck:
+        return bench_selfcheck()
 
     print("Загрузка наборов данных (первая загрузка, без кэша):")
     total = 0.0
@@ -123,6 +170,32 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Размер папки datasets/: {size / 1024 / 1024:.1f} МБ (предел 25 МБ)")
     if args.class_size > 0:
         bench_grading(args.class_size)
+    return 0
+
+
+def bench_selfcheck(assignment: str = "01_content_planning", repeats: int = 2) -> int:
+    """`infowork check` as a learner runs it (the command line, a process of its own): the first
+    check with an empty cache folder (the course folder is prepared) and the next ones."""
+    import os
+    import subprocess
+
+    files = [("решение", ROOT / "solutions" / assignment / f"{assignment}.ipynb"),
+             ("заготовка", ROOT / "exercises" / assignment / f"{assignment}.ipynb")]
+    print(f"Самопроверка infowork check {assignment} (цель — не больше 10 с):")
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, XDG_CACHE_HOME=cache)
+        for run in range(1 + repeats):
+            for label, path in files[:1] if run == 0 else files:
+                cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                done = subprocess.run([str(Path(sys.executable).parent / "infowork"), "check",
+                                       assignment, str(path)], env=env, capture_output=True)
+                seconds = time.perf_counter() - start
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                busy = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+                when = "первая (пустой кэш)" if run == 0 else f"повторная {run}"
+                print(f"  {when:<20} {label:<10} {seconds:6.2f} с, процессор {busy:5.2f} с "
+                      f"(код {done.returncode})")
     return 0
 
 

@@ -475,3 +475,101 @@ def test_regrading_after_manual_grading_keeps_the_points_for_review(all_graded, 
         for grade_id, score in given.items():
             assert gb.find_grade(grade_id, graded.module.id, graded.module.id,
                                  "ivanova").manual_score == score
+
+
+def test_class_report_matches_the_gradebook(graded):
+    """The class page written by grading: per-step successes, the score histogram and the
+    manual grading still pending are the gradebook's; the page loads nothing from outside and
+    shows no hidden check's code."""
+    from nbgrader.api import Gradebook
+
+    from infowork.grading import class_report
+    from test_class_report import assert_self_contained
+
+    module = graded.module
+    page = class_report.page_path(graded.course, module.id)
+    assert page.exists(), "grade_folder writes the class page beside the CSV"
+    data = class_report.collect(graded.course, module.id, with_master=False)
+    students = [r.student for r in data.report.results if r.graded]
+    solution = nbformat.read(module.solution_path(), as_version=4)
+    tests = [grade_meta(c)["grade_id"] for c in solution.cells if is_test_cell(c)]
+    manual = [grade_meta(c)["grade_id"] for c in _manual_cells(module)]
+    scores, pending = [], set()
+    with Gradebook(grading._db_url(graded.course), grading.COURSE_ID) as gb:
+        steps = {s.grade_id: s for s in data.steps}
+        assert sorted(steps) == sorted(tests)
+        for grade_id in tests:
+            passed = sum(1 for s in students if (g := gb.find_grade(
+                grade_id, module.id, module.id, s)).score >= g.max_score)
+            assert (steps[grade_id].passed, steps[grade_id].failed) == \
+                (passed, len(students) - passed), grade_id
+        for s in students:
+            scores.append(sum(gb.find_grade(t, module.id, module.id, s).score for t in tests))
+            if any(gb.find_grade(m, module.id, module.id, s).needs_manual_grade for m in manual):
+                pending.add(s)
+    assert sorted(data.scores) == sorted(scores)
+    bins = class_report.histogram(data)
+    assert sum(bins.values()) == len(students)
+    assert all(bins[int(x)] == sum(1 for y in scores if int(y) == int(x)) for x in scores)
+    assert {s for s, _, _ in data.pending} == pending
+    assert data.steps == sorted(data.steps, key=lambda s: s.rate), "hardest first"
+    text = page.read_text(encoding="utf-8")
+    assert_self_contained(text, *(c.source for c in solution.cells if is_test_cell(c)))
+    assert "kozlov" in text, "the file that could not be read is listed with its reason"
+
+
+def test_default_jobs_and_jobs_1_give_identical_scores(graded, tmp_path):
+    """The class above was graded with the default workers (one per core); the well-behaved
+    part of it graded again by one worker gets exactly the same scores."""
+    assert grading.default_jobs() >= 1
+    assert any("одновременно" in line for line in graded.progress)
+    assert any("осталось" in line for line in graded.progress), "progress shows an ETA"
+    calm = [r for r in graded.report.results if r.graded and not r.problems
+            and all("/" not in f and (graded.inbox / f).is_file() for f in r.files)][:3]
+    assert calm, graded.table
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for r in calm:
+        for name in r.files:
+            (inbox / name).write_bytes((graded.inbox / name).read_bytes())
+    again = grading.grade_folder(graded.module.id, inbox, course_root=tmp_path / "course",
+                                 limits=grading.Limits(timeout=CELL_TIMEOUT), jobs=1)
+    assert {r.student: (r.score, r.max_score) for r in again.results} == \
+        {r.student: (r.score, r.max_score) for r in calm}
+
+
+def test_two_groups_are_graded_apart_and_namesakes_are_not_merged(tmp_path, monkeypatch):
+    """Group A: ivanov's full work. Group B: another ivanov's blank one and Иванов's full one.
+    Each group has its own gradebook, CSV and report; B's ivanov does not touch A's."""
+    from infowork.grading import pipeline
+
+    module = MODULES[0]
+    monkeypatch.setattr(pipeline, "DEFAULT_COURSE_ROOT", tmp_path / "grading")
+    solution = nbformat.read(module.solution_path(), as_version=4)
+    exercise = nbformat.read(module.exercise_path(), as_version=4)
+    full = fill_exercise(exercise, solution)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    nbformat.write(full, a / f"ivanov_{module.id}.ipynb")
+    nbformat.write(exercise, b / f"ivanov_{module.id}.ipynb")
+    nbformat.write(full, b / f"Иванов_{module.id}.ipynb")
+    assert grading.main(module.id, a, group="seminar-a") == 0
+    assert grading.main(module.id, b, group="seminar-b", jobs=2) == 0
+    root_a, root_b = grading.group_root("seminar-a"), grading.group_root("seminar-b")
+    assert root_a == tmp_path / "grading" / "groups" / "seminar-a"
+    from infowork.grading import report as saved_report
+    rep_a = saved_report.load(root_a, module.id)
+    rep_b = saved_report.load(root_b, module.id)
+    total = rep_a.result("ivanov").max_score
+    assert {r.student: r.score for r in rep_a.results} == {"ivanov": total}
+    assert {r.student: r.score for r in rep_b.results} == {"ivanov": 0.0, "ivanov_2": total}
+    assert any("ivanov_2" in p for p in rep_b.result("ivanov_2").problems)
+    csv_a = (root_a / f"{module.id}_grades.csv").read_text(encoding="utf-8-sig")
+    assert "ivanov_2" not in csv_a and "ivanov_2" in \
+        (root_b / f"{module.id}_grades.csv").read_text(encoding="utf-8-sig")
+    from nbgrader.api import Gradebook
+    with Gradebook(pipeline._db_url(root_a), pipeline.COURSE_ID) as gb:
+        assert [s.id for s in gb.students] == ["ivanov"]
+        assert gb.find_submission(module.id, "ivanov").score == total
+    assert not (tmp_path / "grading" / "gradebook.db").exists(), "the default group untouched"
+    assert grading.main_report(module.id, group="../x") == 2

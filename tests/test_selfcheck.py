@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -96,6 +98,7 @@ def runs(tmp_path_factory) -> Runs:
                    partial)
     blank = MODULE.exercise_path()  # `infowork check MODULE` checks this file by default
     private_tmp = tmp_path_factory.mktemp("tmp")
+    cache = tmp_path_factory.mktemp("cache")  # the prepared course folder: not the user's
     grading_before, temp_before = _files(ROOT / "grading"), set(os.listdir(private_tmp))
     befores = {partial: _digest(partial), blank: _digest(blank)}
 
@@ -110,6 +113,7 @@ def runs(tmp_path_factory) -> Runs:
     # A private temporary folder, so another test run on the same machine cannot show up here.
     with pytest.MonkeyPatch.context() as mp, ThreadPoolExecutor(max_workers=2) as pool:
         mp.setattr(tempfile, "tempdir", str(private_tmp))
+        mp.setattr(selfcheck, "cache_dir", lambda: cache)
         (p_code, p_out), (b_code, b_out) = pool.map(one, [[MODULE.id, str(partial)], [MODULE.id]])
         temp_after = _temp_folders()
     return Runs(Run(p_code, p_out, partial, befores[partial]),
@@ -190,6 +194,51 @@ def test_learners_file_and_instructors_gradebook_are_untouched(runs):
     assert runs.grading_after == runs.grading_before, "nothing written to the kit's grading/"
     assert runs.temp_after <= runs.temp_before, "the temporary course folders are removed"
     assert "Ваш файл не изменён" in runs.partial.out
+
+
+@pytest.mark.slow
+def test_a_second_check_reuses_the_prepared_folder_and_a_changed_master_rebuilds_it(
+        tmp_path, monkeypatch):
+    """The course folder nbgrader prepares (generate_assignment) is cached per assignment: a
+    second check does not prepare it again, a changed master copy does; no learner is left in
+    it after a check. Observed through nbgrader's calls, not timing."""
+    source = tmp_path / "solutions"
+    shutil.copytree(MODULE.solution_path().parent, source / MODULE.id)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(selfcheck, "cache_dir", lambda: cache)
+    prepared: list[str] = []
+    real_run = subprocess.run
+
+    def spy(argv, *args, **kwargs):
+        if "generate_assignment" in argv and str(kwargs.get("cwd", "")).startswith(str(cache)):
+            prepared.append(str(kwargs["cwd"]))
+        return real_run(argv, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    blank = MODULE.exercise_path()
+    outcomes = []
+    for change_master in (False, False, True):
+        if change_master:
+            master = next((source / MODULE.id).glob("*.ipynb"))
+            nb = nbformat.read(master, as_version=4)
+            first = next(c for c in nb.cells if c.cell_type == "markdown")
+            first.source += "\n\nПравка эталона."
+            nbformat.write(nb, master)
+        outcomes.append(selfcheck.check(MODULE.id, blank, source_root=source))
+        folders = [p for p in cache.iterdir() if p.is_dir()]
+        assert len(folders) == 1, folders
+        folder = folders[0]
+        assert not (folder / "submitted" / selfcheck.LEARNER).exists()
+        assert not (folder / "autograded" / selfcheck.LEARNER).exists()
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{folder / 'gradebook.db'}", "infowork") as gb:
+            assert [s.id for s in gb.students] == [], "the learner is removed after the check"
+    assert prepared == [str(folder)] * 2, "prepared at the first check and after the change"
+    for outcome in outcomes:
+        assert outcome.result.graded and outcome.score == 0
+        assert [s.message for s in outcome.steps] == [selfcheck.STUB] * len(outcome.steps)
+    assert len(outcomes[0].steps) == len(outcomes[2].steps) > 0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -146,6 +146,8 @@ class MasterCheck:
     notes: list[str] = field(default_factory=list)
     #: No gradebook before the run: the one generate_assignment makes now is the expected one.
     fresh: bool = False
+    #: Where that fresh gradebook is kept as the next run's expected one (:func:`_memo_path`).
+    memo: Path | None = None
 
     def verify(self, course_root: Path, during_run: bool = False,
                culprit: str | None = None) -> list[str]:
@@ -210,6 +212,8 @@ class MasterCheck:
                 connection.close()
             if rows["notebook"]:
                 self.expected, self.schema = rows, schema
+                if self.memo is not None and not self.memo.exists():
+                    _keep_memo(db, self.memo)
         if not self.expected:
             return
         logs = Path(course_root) / "logs"
@@ -324,6 +328,7 @@ def check_master(course_root: Path | str, assignment: str, source_root: Path | s
     db = course_root / "gradebook.db"
     if not db.exists():
         check.fresh = True  # see MasterCheck.record: nothing to compare yet
+        check.memo = _memo_path(assignment, source_root)
         return check
     if db.exists() and not _readable(db):
         logs = course_root / "logs"
@@ -334,17 +339,23 @@ def check_master(course_root: Path | str, assignment: str, source_root: Path | s
                            f"создан новый; оценки прежних проверок — в сохранённой копии")
         check.fresh = True
         return check
+    memo = _memo_path(assignment, source_root)
     with tempfile.TemporaryDirectory(prefix="infowork-master-") as scratch:
         scratch = Path(scratch)
-        (scratch / "nbgrader_config.py").write_text(_SCRATCH_CONFIG.format(
-            kit_config=str(ROOT / "nbgrader_config.py"), root=str(scratch),
-            source=str(source_root.resolve()), db_url=f"sqlite:///{scratch / 'gradebook.db'}",
-            course_id=COURSE_ID), encoding="utf-8")
-        result = subprocess.run([*nbgrader_command(), "generate_assignment", assignment,
-                                 "--force"], cwd=scratch, env=nbgrader_env(),
-                                capture_output=True, text=True, timeout=600)
-        if result.returncode != 0 or not (scratch / "gradebook.db").exists():
-            return check  # the real generate_assignment will say what is wrong
+        if memo is not None and memo.exists() and _readable(memo):
+            shutil.copyfile(memo, scratch / "gradebook.db")
+        else:
+            (scratch / "nbgrader_config.py").write_text(_SCRATCH_CONFIG.format(
+                kit_config=str(ROOT / "nbgrader_config.py"), root=str(scratch),
+                source=str(source_root.resolve()),
+                db_url=f"sqlite:///{scratch / 'gradebook.db'}", course_id=COURSE_ID),
+                encoding="utf-8")
+            result = subprocess.run([*nbgrader_command(), "generate_assignment", assignment,
+                                     "--force"], cwd=scratch, env=nbgrader_env(),
+                                    capture_output=True, text=True, timeout=600)
+            if result.returncode != 0 or not (scratch / "gradebook.db").exists():
+                return check  # the real generate_assignment will say what is wrong
+            _keep_memo(scratch / "gradebook.db", memo)
         connection = _connect(scratch / "gradebook.db")
         try:
             check.expected = _master_rows(connection, assignment)
@@ -353,6 +364,39 @@ def check_master(course_root: Path | str, assignment: str, source_root: Path | s
             connection.close()
     check.notes += check.verify(course_root)
     return check
+
+
+def _memo_path(assignment: str, source_root: Path) -> Path | None:
+    """Where the scratch gradebook of :func:`check_master` is kept for the next run (the user's
+    cache folder, out of a sandboxed kernel's reach), named by a fingerprint of everything it
+    is made from: the master copy, the kit's nbgrader_config.py and nbgrader's version. A
+    changed master copy gets a new name, so a fresh scratch run."""
+    import os
+    from importlib.metadata import version
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = source_root / assignment
+    if not os.path.isabs(base) or not folder.is_dir():
+        return None
+    digest = hashlib.sha256("\0".join([_SCRATCH_CONFIG, assignment, COURSE_ID,
+                                        version("nbgrader")]).encode("utf-8"))
+    digest.update((ROOT / "nbgrader_config.py").read_bytes())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return Path(base) / "infowork" / "master" / f"{assignment}-{digest.hexdigest()[:32]}.db"
+
+
+def _keep_memo(db: Path, memo: Path | None) -> None:
+    if memo is None:
+        return
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        partial = memo.with_name(f".{memo.name}.{uuid.uuid4().hex}.part")
+        shutil.copyfile(db, partial)
+        partial.replace(memo)  # whole or not at all: several gradings may run at once
+    except OSError:
+        pass  # no cache to write: the next run generates the scratch gradebook again
 
 
 def _readable(db: Path) -> bool:
@@ -569,12 +613,18 @@ class Guard:
     have started before the repair, is graded again: :attr:`regrade`); the trainee's own points
     are made what their autograded notebook says (:func:`rescore`: a trigger may have changed
     them); the gradebook is copied, and put back from the copy if the trainee's code deleted or
-    damaged it (and the trainees after it are graded again)."""
+    damaged it (and the trainees after it are graded again).
+
+    With ``jobs`` workers grading at once, "after it" means every trainee not yet done when
+    the tampering is found (any of them may have been graded, in another worker, while the
+    gradebook was wrong); with one worker it is the trainees after it in ``order``."""
 
     def __init__(self, course_root: Path | str, assignment: str, master: MasterCheck,
-                 order: list[str]):
+                 order: list[str], jobs: int = 1):
         self.course_root, self.assignment, self.master = Path(course_root), assignment, master
         self.order = list(order)
+        self.jobs = max(1, jobs)
+        self.done: list[str] = []  # in the order the trainees were finished
         self.before = snapshot(course_root)
         self.copy = backup(course_root)
         self.own: dict[str, dict] = {}
@@ -596,11 +646,22 @@ class Guard:
         """The trainees to grade again (see the class docstring); the next pass's order."""
         again, self.regrade = self.regrade, []
         self.order = list(again)
+        self.done = []
         return again
 
     def _after(self, student: str) -> None:
-        following = (self.order[self.order.index(student) + 1:] if student in self.order
-                     else [])
+        self.done.append(student)
+        if self.jobs == 1:
+            following = (self.order[self.order.index(student) + 1:] if student in self.order
+                         else [])
+        else:
+            # Graded while this trainee's code ran: finished since its worker started it (after
+            # the trainee before it in the same share, every jobs-th of order), or not yet done.
+            index = self.order.index(student) if student in self.order else 0
+            before = self.order[index - self.jobs] if index >= self.jobs else None
+            since = (self.done.index(before) + 1 if before in self.done else 0)
+            following = [s for s in self.done[since:] if s != student]
+            following += [s for s in self.order if s not in self.done]
         if recover(self.course_root, self.copy, self.assignment):
             self.per_student.setdefault(student, []).append(
                 "пока проверялась эта работа, журнал оценок (gradebook.db) удалён или повреждён "
@@ -611,7 +672,7 @@ class Guard:
         found = self.master.verify(self.course_root, during_run=True, culprit=student)
         if found:
             self.notes += found
-            self._again(following[:1])
+            self._again(following[:1] if self.jobs == 1 else following)
         fixed = rescore(self.course_root, self.assignment, student)
         if fixed:
             self.per_student.setdefault(student, []).append(

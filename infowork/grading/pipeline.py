@@ -67,7 +67,8 @@ from infowork.grading.redaction import CUT_MARK
 
 __all__ = ["main", "main_report", "grade_folder", "refresh", "inside_grading",
            "format_table", "write_csv", "Limits", "Report", "TraineeResult",
-           "HideTestCode", "GradingError", "CSV_COLUMNS", "DEFAULT_COURSE_ROOT", "SOURCE_ROOT"]
+           "HideTestCode", "GradingError", "CSV_COLUMNS", "DEFAULT_COURSE_ROOT", "SOURCE_ROOT",
+           "group_root", "default_jobs"]
 
 DEFAULT_COURSE_ROOT = ROOT / "grading"
 SOURCE_ROOT = ROOT / "solutions"
@@ -173,7 +174,9 @@ c.CourseDirectory.course_id = {course_id!r}
 
 
 def _db_url(course_root: Path) -> str:
-    return "sqlite:///" + str(course_root / "gradebook.db")
+    """The gradebook's address; several grading workers write it at once, each waiting for
+    SQLite's lock up to a minute rather than failing at once (pysqlite's ``timeout``)."""
+    return "sqlite:///" + str(course_root / "gradebook.db") + "?timeout=60"
 
 
 def _tail(text: str, lines: int = 8) -> str:
@@ -274,30 +277,86 @@ def _clear_trainee(course_root: Path, assignment: str, student: str) -> None:
             shutil.rmtree(target)
 
 
-def _run_workers(course_root: Path, assignment: str, students: list[str], limits: Limits,
-                 wall_seconds: float, done_callback: Callable[[str], None] = lambda s: None
-                 ) -> dict[str, dict]:
-    """Autograde and generate feedback for each trainee, in child processes with limits.
+def default_jobs() -> int:
+    """How many trainees are graded at once when the instructor does not say: the cores."""
+    return max(1, os.cpu_count() or 1)
 
-    One child grades the trainees in turn (nbgrader and its imports load once, not once per
+
+def _run_workers(course_root: Path, assignment: str, students: list[str], limits: Limits,
+                 wall_seconds: float, done_callback: Callable[[str], None] = lambda s: None,
+                 jobs: int = 1) -> dict[str, dict]:
+    """Autograde and generate feedback for each trainee, in ``jobs`` child processes at once,
+    each under the limits and grading its share of the class (every ``jobs``-th trainee).
+
+    One child grades its trainees in turn (nbgrader and its imports load once, not once per
     trainee), writing ``logs/STUDENT.json`` after each. A trainee that kills the child or runs
-    past ``wall_seconds`` is recorded as failed, and a fresh child carries on with the others.
+    past ``wall_seconds`` is recorded as failed, and a fresh child carries on with the others
+    of that share; the other shares never notice.
+
+    All children write the one gradebook of the course folder (nbgrader's autograde writes it
+    itself): SQLite serialises their short write transactions, each waiting for the lock up to
+    a minute (the ``timeout`` of :func:`_db_url`); the trainees' kernels never write it (the
+    sandbox hides it). ``done_callback`` is called in this thread, one trainee at a time.
 
     The child dies with this process, however it ends (killed, Ctrl+C), and its kernels die with
     the child (:func:`infowork.grading.sandbox.die_with_parent`; a sandboxed kernel's bwrap has
     ``--die-with-parent``, an unsandboxed one the same parent-death signal). Each child gets a
     folder of its own for its kernels' sockets, so several children can run at once.
     """
+    import queue
+    import threading
+
     logs = course_root / "logs"
     logs.mkdir(exist_ok=True)
     for student in students:
         (logs / f"{student}.json").unlink(missing_ok=True)
+    jobs = max(1, min(int(jobs or 1), len(students) or 1))
+    shares = [students[k::jobs] for k in range(jobs)]
     results: dict[str, dict] = {}
-    pending = list(students)
+    finished: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def run_share(index: int, pending: list[str]) -> None:
+        try:
+            _run_share(course_root, assignment, index, pending, limits, wall_seconds, logs,
+                       lambda student, outcome: finished.put((student, outcome)), stop)
+        except BaseException as exc:  # noqa: BLE001 - the rest of the share is failed, not lost
+            for student in pending:
+                finished.put((student, {"crashed": -1, "log": f"{type(exc).__name__}: {exc}"}))
+        finally:
+            finished.put(None)
+
+    threads = [threading.Thread(target=run_share, args=(k, share), daemon=True)
+               for k, share in enumerate(shares)]
+    for thread in threads:
+        thread.start()
+    running = len(threads)
+    try:
+        while running:
+            item = finished.get()
+            if item is None:
+                running -= 1
+                continue
+            student, outcome = item
+            if student not in results:
+                results[student] = outcome
+                done_callback(student)
+    finally:  # also on Ctrl+C: every share stops and kills its child
+        stop.set()
+        for thread in threads:
+            thread.join()
+    return results
+
+
+def _run_share(course_root: Path, assignment: str, index: int, pending: list[str],
+               limits: Limits, wall_seconds: float, logs: Path,
+               report: Callable[[str, dict], None], stop) -> None:
+    """One share of :func:`_run_workers`: a child grades ``pending`` (the list is consumed);
+    when it dies or hangs, the trainee it was on is failed and a fresh child goes on."""
     attempt = 0
-    while pending:
+    while pending and not stop.is_set():
         attempt += 1
-        log_path = logs / f"worker-{attempt}.log"
+        log_path = logs / f"worker-{index + 1}-{attempt}.log"
         sockets = tempfile.mkdtemp(prefix="infowork-k-")  # short: a socket path has <108 bytes
         env = nbgrader_env(course_root) | {sandbox.SOCKETS: sockets}
         with open(log_path, "w", encoding="utf-8") as log:
@@ -309,22 +368,19 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
                 stdin=subprocess.DEVNULL, start_new_session=(os.name == "posix"))
             try:
                 deadline = time.monotonic() + wall_seconds + 60  # + the child's start-up
-                while pending:
+                while pending and not stop.is_set():
                     done = logs / f"{pending[0]}.json"
                     if done.exists():
-                        results[pending[0]] = json.loads(done.read_text(encoding="utf-8"))
-                        done_callback(pending.pop(0))
+                        report(pending.pop(0), json.loads(done.read_text(encoding="utf-8")))
                         deadline = time.monotonic() + wall_seconds
                         continue
                     if proc.poll() is not None and not done.exists():
                         tail = _tail(log_path.read_text(encoding="utf-8", errors="replace"), 30)
-                        results[pending[0]] = {"crashed": proc.returncode, "log": tail}
-                        done_callback(pending.pop(0))
+                        report(pending.pop(0), {"crashed": proc.returncode, "log": tail})
                         break
                     if time.monotonic() > deadline:
                         _kill(proc)
-                        results[pending[0]] = {"killed": True}
-                        done_callback(pending.pop(0))
+                        report(pending.pop(0), {"killed": True})
                         break
                     time.sleep(0.1)
             finally:  # also on Ctrl+C or an error here: no child outlives the run
@@ -336,7 +392,6 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
                     _kill(proc)
                     proc.wait()
                 shutil.rmtree(sockets, ignore_errors=True)
-    return results
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -471,8 +526,12 @@ def grade_folder(assignment: str, folder: Path | str,
                  course_root: Path | str = DEFAULT_COURSE_ROOT,
                  source_root: Path | str = SOURCE_ROOT, feedback_dir: Path | str | None = None,
                  limits: Limits = Limits(),
-                 progress: Callable[[str], None] | None = None) -> Report:
+                 progress: Callable[[str], None] | None = None,
+                 jobs: int | None = None) -> Report:
     """Grade every trainee's notebook in ``folder``; see the module docstring.
+
+    ``jobs`` trainees are graded at once (None: one per core, :func:`default_jobs`); the
+    scores do not depend on it.
 
     ``course_root`` is nbgrader's working folder (submitted, autograded, feedback, gradebook,
     logs); a rerun over the same course root (say, over a folder with one late notebook)
@@ -534,22 +593,31 @@ def grade_folder(assignment: str, folder: Path | str,
     to_grade = [s for s, r in results.items() if r.graded]
     code_cells = sum(1 for nb in masters.values() for c in nb.cells if c.cell_type == "code")
     wall = 60 + code_cells * ((limits.timeout or 60) + 5)
+    jobs = max(1, min(default_jobs() if jobs is None else int(jobs), len(to_grade) or 1))
     if to_grade:
-        say(f"Проверяю работ: {len(to_grade)} (nbgrader autograde и generate_feedback, "
-            f"по одной) ...")
-    finished = iter(range(1, len(to_grade) + 1))
-    guard = gradebook.Guard(course_root, assignment, master_check, to_grade)
+        say(f"Проверяю работ: {len(to_grade)} (nbgrader autograde и generate_feedback; "
+            f"одновременно: {jobs}) ...")
+    counter = {"done": 0, "total": len(to_grade)}
+    started = time.monotonic()
+    guard = gradebook.Guard(course_root, assignment, master_check, to_grade, jobs=jobs)
 
     def done(student: str) -> None:
-        say(f"  [{next(finished, '+')}/{len(to_grade)}] {student}")
+        counter["done"] += 1
+        n, total = counter["done"], counter["total"]
+        elapsed = time.monotonic() - started
+        eta = f", осталось ~{_minutes(elapsed / n * (total - n))}" if n < total else ""
+        say(f"  [{min(n, total)}/{total}] {student} (прошло {_minutes(elapsed)}{eta})")
         guard.after(student)
 
-    outcomes = _run_workers(course_root, assignment, to_grade, limits, wall, done)
+    outcomes = _run_workers(course_root, assignment, to_grade, limits, wall, done, jobs)
     for _ in range(3):  # graded right after a trainee whose code changed the gradebook
         again = guard.take_regrade()
         if not again:
             break
-        outcomes.update(_run_workers(course_root, assignment, again, limits, wall, done))
+        counter.update(done=0, total=len(again))
+        started = time.monotonic()
+        say(f"Проверяю заново работ: {len(again)} (журнал оценок менялся во время проверки)")
+        outcomes.update(_run_workers(course_root, assignment, again, limits, wall, done, jobs))
     # What the trainees' code may have done to the gradebook (without a sandbox it can).
     changed, class_notes = guard.finish(set(to_grade))
     for student, notes in changed.items():
@@ -570,7 +638,27 @@ def grade_folder(assignment: str, folder: Path | str,
                     Path(feedback_dir).resolve() if feedback_dir is not None else None,
                     notes=[*([box.note] if box.note else []), *master_check.notes, *class_notes])
     saved_report.save(report, merge=True)
+    _write_class_report(course_root, assignment, source_root, say)
     return report
+
+
+def _write_class_report(course_root: Path, assignment: str, source_root: Path | None,
+                        say: Callable[[str], None]) -> Path | None:
+    """The class page (:mod:`infowork.grading.class_report`) beside the CSV; a failure is
+    said and never stops grading."""
+    from infowork.grading import class_report
+
+    try:
+        return class_report.write(course_root, assignment, source_root)
+    except Exception as exc:  # noqa: BLE001 - the grades are saved whatever the page does
+        say(f"Страницу с итогами группы создать не удалось ({type(exc).__name__}: {exc}).")
+        return None
+
+
+def _minutes(seconds: float) -> str:
+    """``1 мин 05 с`` or ``42 с`` (progress lines)."""
+    seconds = int(round(seconds))
+    return f"{seconds // 60} мин {seconds % 60:02d} с" if seconds >= 60 else f"{seconds} с"
 
 
 def _submit(course_root: Path, assignment: str, student: str, cands: list[Candidate],
@@ -675,6 +763,7 @@ def refresh(assignment: str, course_root: Path | str = DEFAULT_COURSE_ROOT,
         for r in graded:
             _update(r, gb, assignment, tests, course_root, report.feedback_dir)
     saved_report.save(report)
+    _write_class_report(course_root, assignment, None, say)
     return report
 
 
@@ -705,14 +794,37 @@ def known_assignment(assignment: str) -> bool:
     return True
 
 
+GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def group_root(group: str | None) -> Path:
+    """The course folder of a group of trainees: ``grading/groups/NAME/`` (its own
+    submissions, gradebook, feedback, CSV and saved report); ``grading/`` without a group.
+    Raises GradingError for a name that is not a plain ASCII folder name."""
+    if not group:
+        return DEFAULT_COURSE_ROOT
+    if not GROUP_NAME.match(group) or ".." in group:
+        raise GradingError(f"Имя группы «{group}» не подходит: нужны латинские буквы, цифры, "
+                           f"«-», «_» или «.» (например kazan-2026-03).")
+    return DEFAULT_COURSE_ROOT / "groups" / group
+
+
 def main(assignment: str, folder: str | Path, csv_path: str | Path | None = None,
-         feedback_dir: str | Path | None = None) -> int:
-    """``infowork grade ASSIGNMENT FOLDER``: 0 when grading ran (even if some notebooks were
-    broken), 2 when the instructor's input is wrong."""
+         feedback_dir: str | Path | None = None, jobs: int | None = None,
+         group: str | None = None) -> int:
+    """``infowork grade ASSIGNMENT FOLDER [--jobs N] [--group NAME]``: 0 when grading ran (even
+    if some notebooks were broken), 2 when the instructor's input is wrong."""
     if inside_grading() or not known_assignment(assignment):
         return 2
+    if jobs is not None and jobs < 1:
+        print("--jobs: нужно целое число не меньше 1.", file=sys.stderr)
+        return 2
     try:
-        report = grade_folder(assignment, folder, feedback_dir=feedback_dir,
+        course_root = group_root(group)
+        if group:
+            print(f"Группа {group}: папка проверки {course_root}", flush=True)
+        report = grade_folder(assignment, folder, course_root=course_root,
+                              feedback_dir=feedback_dir, jobs=jobs,
                               progress=lambda text: print(text, flush=True))
     except GradingError as exc:
         print(exc, file=sys.stderr)
@@ -724,24 +836,38 @@ def _print_report(report: Report, csv_path: str | Path | None,
                   feedback_dir: str | Path | None) -> int:
     print()
     print(format_table(report))
-    csv_file = write_csv(report, csv_path or DEFAULT_COURSE_ROOT / f"{report.assignment}_grades.csv")
+    csv_file = write_csv(report, csv_path or report.course_root / f"{report.assignment}_grades.csv")
     print()
     print(f"Оценки записаны в {csv_file}")
+    from infowork.grading.class_report import page_path
+
+    page = page_path(report.course_root, report.assignment)
+    if page.exists():
+        print(f"Итоги группы (страница для преподавателя, откройте в браузере): {page}")
     where = feedback_dir or report.feedback_dir or report.course_root / "feedback"
     print(f"Отзывы для слушателей (HTML, без кода скрытых проверок): {where}")
     if any(r.manual_pending and r.graded for r in report.results):
         print("Есть ответы для ручной проверки: оцените их в nbgrader formgrader (make lab, меню "
-              f"Nbgrader → Formgrader), затем выполните infowork report {report.assignment}")
+              f"Nbgrader → Formgrader), затем выполните infowork report {report.assignment}"
+              + _group_option(report.course_root))
     return 0
 
 
-def main_report(assignment: str, csv_path: str | Path | None = None) -> int:
-    """``infowork report ASSIGNMENT``: the table, CSV and feedback again, with the points given
-    in formgrader since the last run. 0 on success, 2 when there is nothing to report."""
+def _group_option(course_root: Path) -> str:
+    """`` --group NAME`` when ``course_root`` is a group's folder (for the hints printed)."""
+    groups = DEFAULT_COURSE_ROOT / "groups"
+    return f" --group {course_root.name}" if Path(course_root).parent == groups else ""
+
+
+def main_report(assignment: str, csv_path: str | Path | None = None,
+                group: str | None = None) -> int:
+    """``infowork report ASSIGNMENT [--group NAME]``: the table, CSV and feedback again, with
+    the points given in formgrader since the last run. 0 on success, 2 when there is nothing
+    to report."""
     if inside_grading() or not known_assignment(assignment):
         return 2
     try:
-        report = refresh(assignment, DEFAULT_COURSE_ROOT,
+        report = refresh(assignment, group_root(group),
                          progress=lambda text: print(text, flush=True))
     except (ReportMissing, GradingError) as exc:
         print(exc, file=sys.stderr)

@@ -4,7 +4,10 @@ A learner in the distance-learning centre has no instructor to run ``infowork gr
 checks in the notebook test only the form of an answer; the values are checked by the hidden tests
 when the work is graded. :func:`check` grades one notebook exactly as the instructor's
 ``infowork grade`` would (:func:`infowork.grading.grade_folder`, the same nbgrader run, limits and
-Russian messages), but in a temporary course folder, never in the instructor's ``grading/``:
+Russian messages), but in a course folder of the self-check's own, never in the instructor's
+``grading/``: one prepared per assignment and kept in the user's cache folder, so nbgrader's
+generate_assignment runs at the first check and after the master copy changes, not every time
+(:func:`_course_folder`: one check at a time, the learner removed after each):
 
 1. the learner's file is only read: a copy goes into a temporary folder under a fixed trainee name
    (``learner_ЗАДАНИЕ.ipynb``), whatever the file is called;
@@ -33,15 +36,18 @@ of this assignment, an unknown module or a module without an assignment. Nothing
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shlex
 import shutil
 import sys
 import tempfile
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 import nbformat
 
@@ -289,10 +295,116 @@ def _steps(course_root: Path, assignment: str, name: str, master) -> list[Step]:
     return steps
 
 
+def cache_dir() -> Path | None:
+    """Where prepared course folders are kept between checks: the user's cache folder
+    (``$XDG_CACHE_HOME/infowork/selfcheck``, by default ``~/.cache/...``), never the kit's
+    ``grading/``, which is the instructor's. None when there is no such folder to use."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "infowork" / "selfcheck" if os.path.isabs(base) else None
+
+
+#: In a prepared folder: what it was built from (see :func:`_build_digest`).
+BUILT = "selfcheck.sha256"
+
+
+def _build_digest(assignment: str, source_root: Path) -> str:
+    """A fingerprint of what a prepared course folder depends on: the master copy, the kit's
+    nbgrader_config.py, the kit's place and nbgrader's version."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256("\0".join([str(ROOT), str(source_root.resolve()), assignment,
+                                        version("nbgrader")]).encode("utf-8"))
+    digest.update((ROOT / "nbgrader_config.py").read_bytes())
+    folder = source_root / assignment
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _remove_tree(folder: Path) -> None:
+    """Remove a folder nbgrader wrote (autograded files are read-only)."""
+    if not folder.exists():
+        return
+    for path in [folder, *folder.rglob("*")]:
+        if not path.is_symlink():
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(folder)
+
+
+def _forget_learner(course_root: Path, assignment: str) -> None:
+    """Remove every trace of the last learner from a prepared folder: files and gradebook."""
+    for area in ("submitted", "autograded", "feedback"):
+        _remove_tree(course_root / area / LEARNER)
+    for log in (course_root / "logs").glob(f"{LEARNER}.json*"):
+        log.unlink(missing_ok=True)
+    (course_root / "logs" / f"{assignment}.report.json").unlink(missing_ok=True)
+    if (course_root / "gradebook.db").exists():
+        from nbgrader.api import Gradebook, MissingEntry
+        from sqlalchemy.exc import SAWarning
+
+        warnings.filterwarnings("ignore", category=SAWarning)
+        with Gradebook(grading._db_url(course_root), grading.COURSE_ID) as gb:
+            try:
+                gb.remove_student(LEARNER)
+            except MissingEntry:
+                pass
+
+
+@contextmanager
+def _course_folder(assignment: str, source_root: Path) -> Iterator[tuple[Path, Callable]]:
+    """The course folder to grade in and a callback that marks it prepared.
+
+    Where the system allows, a prepared folder cached per assignment and kit
+    (:func:`cache_dir`): nbgrader's generate_assignment ran once, and runs again only when
+    :func:`_build_digest` changes (the folder is then rebuilt from scratch). One check at a
+    time uses it (an exclusive lock; a second check waits), and the learner is removed
+    from it before and after, so no check ever sees another's work. Elsewhere (no cache
+    folder, no ``fcntl``): a temporary folder prepared from scratch, as before.
+    """
+    cache = cache_dir()
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if cache is not None and fcntl is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            lock = open(cache / f".{assignment}.lock", "a+")
+        except OSError:
+            lock = None
+        if lock is not None:
+            key = hashlib.sha256(str(source_root.resolve()).encode("utf-8")).hexdigest()[:12]
+            course_root = cache / f"{assignment}-{key}"
+            with lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                digest = _build_digest(assignment, source_root)
+                stamp = course_root / BUILT
+                if not (stamp.exists() and stamp.read_text(encoding="utf-8") == digest):
+                    _remove_tree(course_root)
+                elif (course_root / "in-use").exists():  # a check that died half-way
+                    _forget_learner(course_root, assignment)
+                course_root.mkdir(parents=True, exist_ok=True)
+                (course_root / "in-use").touch()
+
+                def prepared() -> None:
+                    if any((course_root / "release" / assignment).glob("*.ipynb")):
+                        stamp.write_text(digest, encoding="utf-8")
+                try:
+                    yield course_root, prepared
+                finally:
+                    _forget_learner(course_root, assignment)
+                    (course_root / "in-use").unlink(missing_ok=True)
+            return
+    with tempfile.TemporaryDirectory(prefix="infowork-check-") as tmp:
+        yield Path(tmp) / "course", lambda: None
+
+
 def check(assignment: str, path: Path | str, limits: Limits = Limits(),
           source_root: Path | str = grading.SOURCE_ROOT,
           progress: Callable[[str], None] | None = None) -> SelfCheck:
-    """Grade one learner's notebook as ``infowork grade`` would, in a temporary course folder.
+    """Grade one learner's notebook as ``infowork grade`` would, in a course folder of its own
+    (a prepared one from the user's cache: :func:`_course_folder`).
 
     The file is only read. Raises GradingError (Russian message) when the input is wrong,
     before anything is graded; ``progress`` then hears nothing.
@@ -304,12 +416,16 @@ def check(assignment: str, path: Path | str, limits: Limits = Limits(),
         progress(f"Проверяю {_shown(path)} по заданию {assignment} (это займёт до минуты) ...")
         progress("Проверяется сохранённый файл: если вы меняли блокнот, сначала сохраните его "
                  "(Ctrl+S).")
-    with tempfile.TemporaryDirectory(prefix="infowork-check-") as tmp:
-        inbox, course_root = Path(tmp) / "inbox", Path(tmp) / "course"
+    with tempfile.TemporaryDirectory(prefix="infowork-check-") as tmp, \
+            _course_folder(assignment, source_root) as (course_root, prepared):
+        inbox = Path(tmp) / "inbox"
         inbox.mkdir()
         shutil.copyfile(path, inbox / f"{LEARNER}_{notebook}.ipynb")
-        report = grading.grade_folder(assignment, inbox, course_root=course_root,
-                                      source_root=source_root, limits=limits)
+        try:
+            report = grading.grade_folder(assignment, inbox, course_root=course_root,
+                                          source_root=source_root, limits=limits)
+        finally:
+            prepared()
         result = report.result(LEARNER)
         steps = []
         if result.graded:

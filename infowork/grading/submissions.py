@@ -766,6 +766,7 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
         else:
             rejected.append(matched)
 
+    _tell_namesakes_apart(found)
     groups: dict[tuple[str, str], list[Candidate]] = {}
     for cand in found:
         groups.setdefault((cand.student, cand.notebook), []).append(cand)
@@ -784,6 +785,29 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
             best.problems.insert(0, f"прислано файлов: {len(group)}, проверен {best.label}")
         chosen.append(best)
     return sorted(chosen, key=lambda c: (c.student, c.notebook)), rejected
+
+
+def _tell_namesakes_apart(found: list[Candidate]) -> None:
+    """Two people whose surnames give one id (``ivanov.ipynb`` and ``Иванов.ipynb``) are two
+    trainees, not one trainee's two files: the name spelled as the id itself (else the first
+    spelling in alphabetical order) keeps the id, the others get ``_2``, ``_3`` and a note.
+    Spellings that differ only in case (``Ivanov``/``ivanov``) are one trainee."""
+    spellings: dict[str, set[str]] = {}
+    for cand in found:
+        spellings.setdefault(cand.student, set()).add(cand.name.casefold())
+    for student, names in spellings.items():
+        if len(names) < 2:
+            continue
+        order = sorted(names, key=lambda n: (student_id(n) != n, n))
+        renamed = {name: student if k == 0 else f"{student}_{k + 1}"
+                   for k, name in enumerate(order)}
+        for cand in found:
+            if cand.student == student:
+                new = renamed[cand.name.casefold()]
+                others = ", ".join(n for n in order if n != cand.name.casefold())
+                cand.problems.append(f"такая же фамилия у другого слушателя ({others}): "
+                                     f"работы не объединены, этот слушатель записан как {new}")
+                cand.student = new
 
 
 # ---------------------------------------------------------------------------------------------
