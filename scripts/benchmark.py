@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from infowork import data  # noqa: E402
 from infowork.datagen import generate  # noqa: E402
+from infowork.russian import plural_word  # noqa: E402
 
 LOAD_GOAL_SECONDS = 2.0
 
@@ -153,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         total += seconds
         megabytes = frame.memory_usage(deep=True).sum() / 1024 / 1024
         memory += megabytes
-        print(f"  {name:<16} {len(frame):>7} строк  {seconds:6.3f} с  {megabytes:6.1f} МБ")
+        rows = plural_word(len(frame), "строка", "строки", "строк")
+        print(f"  {name:<16} {len(frame):>7} {rows:<6} {seconds:6.3f} с  {megabytes:6.1f} МБ")
     verdict = "в пределах цели" if total <= LOAD_GOAL_SECONDS else "ДОЛЬШЕ цели"
     print(f"  {'всего':<16} {'':>7}        {total:6.3f} с  {memory:6.1f} МБ "
           f"({verdict}: {LOAD_GOAL_SECONDS:.0f} с)")
