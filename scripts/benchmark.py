@@ -126,7 +126,8 @@ def bench_grading(class_size: int, assignment: str = "01_content_planning") -> N
     print(f"  баллы --jobs 1 и --jobs {cores}: {'совпадают' if same else 'РАЗЛИЧАЮТСЯ'}; "
           f"с nbgrader: {'совпадают' if scores['stock'] == scores['all'] else 'РАЗЛИЧАЮТСЯ'}")
     floor = cells / cores
-    print(f"  физический предел: время ячеек слушателей {cells:.1f} с / {cores} ядер = "
+    print(f"  физический предел: время ячеек слушателей {cells:.1f} с / "
+          f"{cores} {plural_word(cores, 'ядро', 'ядра', 'ядер')} = "
           f"{floor:.1f} с; проверка со всеми ядрами медленнее его в "
           f"{seconds['all'] / floor if floor else float('inf'):.1f} раза")
     print(f"  пик памяти процесса проверки и ядер: {_max_rss_mb(resource.RUSAGE_CHILDREN):.0f} МБ "
