@@ -4,7 +4,10 @@ and the grading round trip both use these."""
 from __future__ import annotations
 
 import copy
+import os
 import re
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
@@ -97,3 +100,32 @@ def tiny_master():
             "grade": True, "grade_id": "test_x", "locked": True, "points": 1,
             "schema_version": 3, "solution": False, "task": False}})]
     return nbformat.v4.new_notebook(cells=cells)
+
+
+class Process(NamedTuple):
+    ppid: int
+    state: str  # "Z" for a zombie
+    text: str  # the command line, and the environment when asked for
+
+
+def host_processes(with_environ: bool = False) -> dict[int, Process]:
+    """pid -> Process of every live process on the host (for tests that no process outlives
+    grading)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            text = Path(f"/proc/{entry}/cmdline").read_bytes()
+            if with_environ:
+                try:
+                    text += Path(f"/proc/{entry}/environ").read_bytes()
+                except OSError:
+                    pass
+            state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        except (OSError, IndexError, ValueError):
+            continue
+        found[int(entry)] = Process(int(ppid), state,
+                                    text.replace(b"\0", b" ").decode("utf-8", "replace"))
+    return found

@@ -34,7 +34,8 @@ from infowork import ROOT, grading
 from infowork.grading.submissions import cap_id, parse_filename, read_submission
 
 import corpus_broken
-from conftest import fill_exercise, is_test_cell, partial_replacements, read_proofs
+from conftest import (fill_exercise, host_processes, is_test_cell, partial_replacements,
+                      read_proofs)
 
 ASSIGNMENT = "00_intro"
 LIMITS = grading.Limits(timeout=10)
@@ -67,29 +68,10 @@ def _digest(paths: list[Path]) -> dict[str, str]:
     return out
 
 
-def _processes() -> dict[int, tuple[str, str]]:
-    """pid -> (state, cmdline + environment) of this user's live processes."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            state = stat.rsplit(")", 1)[1].split()[0]
-            text = Path(f"/proc/{entry}/cmdline").read_bytes()
-            try:
-                text += Path(f"/proc/{entry}/environ").read_bytes()
-            except OSError:
-                pass
-        except (OSError, IndexError):
-            continue
-        found[int(entry)] = (state, text.replace(b"\0", b" ").decode("utf-8", "replace"))
-    return found
-
-
 def _leftovers(course: Path, before: set[int]) -> dict[int, str]:
     mark = str(course)
-    return {pid: text[:200] for pid, (state, text) in _processes().items()
+    processes = host_processes(with_environ=True)
+    return {pid: text[:200] for pid, (_, state, text) in processes.items()
             if pid not in before and state not in ("Z", "X") and pid != os.getpid()
             and (mark in text or "ipykernel_launcher" in text and mark in text)}
 
@@ -129,7 +111,7 @@ def graded(tmp_path_factory):
     watched = [ROOT / "solutions", ROOT / "infowork", ROOT / "nbgrader_config.py",
                ROOT / "datasets", inbox]
     before = _digest(watched)
-    pids = set(_processes())
+    pids = set(host_processes())
     marker = f"iw-marker-{uuid.uuid4().hex}"
     os.environ[corpus_broken.ENV_MARKER] = marker
     started = time.monotonic()

@@ -28,7 +28,7 @@ from infowork.grading import sandbox
 from infowork.grading.report import Report, format_table
 
 import corpus_sandbox
-from conftest import fill_exercise
+from conftest import fill_exercise, host_processes
 
 ASSIGNMENT = "00_intro"
 SECRET_NAME, SECRET = "INFOWORK_TEST_SECRET", "instructor-secret-5c1d"
@@ -46,25 +46,8 @@ def _digest(paths) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
 
 
-def _processes() -> dict[int, tuple[int, str, str]]:
-    """pid -> (parent pid, state, command line) of every process on the host."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(
-                errors="replace")
-        except OSError:
-            continue
-        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-        found[int(entry)] = (int(ppid), state, cmdline)
-    return found
-
-
 def _descendants(pid: int) -> dict[int, str]:
-    procs = _processes()
+    procs = host_processes()
     out, todo = {}, [pid]
     while todo:
         parent = todo.pop()
@@ -76,7 +59,7 @@ def _descendants(pid: int) -> dict[int, str]:
 
 
 def _alive(pids) -> dict[int, str]:
-    procs = _processes()
+    procs = host_processes()
     return {pid: procs[pid][2] for pid in pids if pid in procs and procs[pid][1] != "Z"}
 
 
@@ -116,7 +99,7 @@ def graded(tmp_path_factory):
     finally:
         del os.environ[SECRET_NAME]
         listener.close()
-    left = {pid: cmd for pid, (_, state, cmd) in _processes().items()
+    left = {pid: cmd for pid, (_, state, cmd) in host_processes().items()
             if state != "Z" and (corpus_sandbox.SLEEPER_MARK in cmd or str(course) in cmd)}
     notebooks = {r.student: nbformat.read(course / "autograded" / r.student / ASSIGNMENT /
                                           f"{ASSIGNMENT}.ipynb", 4)
