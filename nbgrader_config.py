@@ -25,6 +25,10 @@ c.CourseDirectory.course_id = "infowork"
 
 # An endless loop in a trainee's notebook ends after this many seconds per cell.
 c.Execute.timeout = 60
+# After the last cell the kernel's state is no longer needed: it is killed at once rather than
+# asked to shut down (which waits ~0.5 s, outliers of 3 s, per trainee). Its processes die with
+# it either way (the sandbox's --die-with-parent, the kernel's process group).
+c.Execute.shutdown_kernel = "immediate"
 # A cell that kills the kernel (os._exit, the memory limit) or hangs it past an interrupt costs
 # only itself: the notebook runs again without it (infowork.grading.execution.SkipFatalCells, in place
 # of nbgrader's Execute). The outputs are then cleaned of the instructor's environment and of

@@ -24,6 +24,15 @@ True
 ('ER по форматам', True, 'Источник: учебные данные')
 >>> [t.get_text() for t in copy.get_yticklabels()]
 ['текст', 'фото']
+
+The bars a check reads (:func:`infowork.checks.bars`: bar containers paired with their tick
+labels, an ``axvspan`` band left out) are the same in the copy:
+
+>>> from infowork import checks
+>>> _ = ax.axvspan(0, 1, alpha=0.2)
+>>> checks.bars(answers.decode(answers.encode(ax))) == checks.bars(ax) == [
+...     ("текст", 1.5), ("фото", 2.5)]
+True
 >>> plt.close(fig)
 """
 from __future__ import annotations

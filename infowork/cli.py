@@ -5,11 +5,13 @@
     infowork exercises              пересобрать exercises/ из solutions/
     infowork grade 00_intro ПАПКА   проверить работы слушателей
     infowork report 00_intro        таблица и отзывы заново (после formgrader)
-    infowork check 00_intro ФАЙЛ    самопроверка: проверить свой блокнот, как при сдаче
+    infowork copy 00_intro          своя копия задания в mywork/ (для самостоятельной работы)
+    infowork check 00_intro [ФАЙЛ]  самопроверка: проверить свой блокнот, как при сдаче
 """
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from infowork.grading.report import CSV_COLUMNS
@@ -20,7 +22,11 @@ GROUP_HELP = ("группа слушателей (семинар, город, д
               "её работы, журнал оценок, отзывы и CSV хранятся отдельно, в "
               "grading/groups/ГРУППА/; без --group - в grading/")
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "russian_argparse_message", "MYWORK"]
+
+# Self-study learners work on their own copy here, not on exercises/ (which `make exercises`
+# regenerates); `infowork check ЗАДАНИЕ` checks this copy when it exists.
+MYWORK = "mywork"
 
 
 class _RussianHelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -28,12 +34,62 @@ class _RussianHelpFormatter(argparse.RawDescriptionHelpFormatter):
         return super().add_usage(usage, actions, groups, prefix if prefix is not None else "Использование: ")
 
 
+# argparse's own messages (Python 3.11-3.13) and their Russian; the first pattern that matches wins.
+_ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (.*)", r"не хватает обязательных аргументов: \1"),
+    (r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)",
+     r"аргумент \1: нет варианта «\2» (есть: \3)"),
+    (r"invalid choice: '?(.*?)'? \(choose from (.*)\)", r"нет варианта «\1» (есть: \2)"),
+    (r"unrecognized arguments: (.*)", r"непонятные аргументы: \1"),
+    (r"argument (\S+): invalid (\w+) value: '?(.*?)'?$",
+     r"аргумент \1: «\3» — не \2"),
+    (r"argument (\S+): expected one argument", r"после \1 нужно указать значение"),
+    (r"argument (\S+): expected at least one argument", r"после \1 нужно указать значение"),
+    (r"argument (\S+): ignored explicit argument '?(.*?)'?$",
+     r"аргумент \1 не принимает значения (указано «\2»)"),
+    (r"ambiguous option: (\S+) could match (.*)", r"неоднозначный параметр \1: подходят \2"),
+    (r"argument (\S+): (.*)", r"аргумент \1: \2"),
+]
+_TYPE_NAMES = {"int": "целое число", "float": "число"}
+
+
+def russian_argparse_message(message: str) -> str:
+    """argparse's English error message in Russian (unknown messages are returned as they are).
+
+    >>> russian_argparse_message("the following arguments are required: ЗАДАНИЕ, ПАПКА")
+    'не хватает обязательных аргументов: ЗАДАНИЕ, ПАПКА'
+    >>> russian_argparse_message("argument --days: invalid int value: 'три'")
+    'аргумент --days: «три» — не целое число'
+    """
+    for pattern, russian in _ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message, flags=re.S)
+        if match:
+            text = match.expand(russian)
+            for english, name in _TYPE_NAMES.items():
+                text = text.replace(f"— не {english}", f"— не {name}")
+            return text.replace("'", "")
+    return message
+
+
+class _RussianParser(argparse.ArgumentParser):
+    """An ArgumentParser whose help, usage and errors are in Russian."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("formatter_class", _RussianHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(**kwargs)
+        self.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+        self._positionals.title = "аргументы"
+        self._optionals.title = "параметры"
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: ошибка: {russian_argparse_message(message)}\n"
+                     f"Справка: {self.prog} --help\n")
+
+
 def _russian_parser(**kwargs) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(formatter_class=_RussianHelpFormatter, add_help=False, **kwargs)
-    parser.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
-    parser._positionals.title = "аргументы"
-    parser._optionals.title = "параметры"
-    return parser
+    return _RussianParser(**kwargs)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "карта курса, данные, сборка и проверка заданий.",
     )
     sub = parser.add_subparsers(dest="command", title="команды", metavar="КОМАНДА",
-                                parser_class=_russian_parser)
+                                parser_class=_RussianParser)
 
     p = sub.add_parser("course", help="карта курса и программы семинаров на 1, 3 и 5 дней",
                        description="Показать карту курса и программы семинаров из course.yml.")
@@ -98,6 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", metavar="ГРУППА", help=GROUP_HELP)
 
     p = sub.add_parser(
+        "copy", help="своя копия задания для самостоятельной работы (в папке mywork/)",
+        description=(
+            "Скопировать задание модуля в папку mywork/ и работать в копии.\n"
+            "Файлы в exercises/ пересобираются командой make exercises, и решение в них\n"
+            "может пропасть; копию в mywork/ никто не трогает. Если копия уже есть, она\n"
+            "не перезаписывается. Проверка копии: infowork check ЗАДАНИЕ.\n"
+            "Пример: infowork copy 00_intro"))
+    p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 00_intro")
+
+    p = sub.add_parser(
         "check", help="самопроверка: проверить свой блокнот так же, как при сдаче",
         description=(
             "Самопроверка для тех, кто учится сам: проверить свой блокнот с заданием\n"
@@ -106,17 +172,26 @@ def build_parser() -> argparse.ArgumentParser:
             "код скрытых проверок не показывается. Ваш файл не меняется.\n"
             "Проверяется сохранённый файл: сначала сохраните блокнот (Ctrl+S).\n"
             "Проверка занимает до минуты.\n"
-            "Пример: infowork check 00_intro exercises/00_intro/00_intro.ipynb"))
+            "Пример: infowork check 00_intro mywork/00_intro.ipynb"))
     p.add_argument("assignment", metavar="ЗАДАНИЕ", help="модуль, например 00_intro")
     p.add_argument("file", metavar="ФАЙЛ", nargs="?",
-                   help="ваш блокнот .ipynb (по умолчанию exercises/ЗАДАНИЕ/ЗАДАНИЕ.ipynb)")
+                   help="ваш блокнот .ipynb (по умолчанию ваша копия mywork/ЗАДАНИЕ.ipynb, "
+                        "а если её нет — exercises/ЗАДАНИЕ/ЗАДАНИЕ.ipynb)")
     return parser
 
 
 def _cmd_course(args) -> int:
     from infowork import course
+    from infowork.russian import plural
 
-    manifest = course.load_manifest()
+    try:
+        return _print_course(args, course, course.load_manifest(), plural)
+    except course.ManifestError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+def _print_course(args, course, manifest, plural) -> int:
     if args.first_lesson:
         first = next((m for m in manifest.ready_modules if m.lessons), None)
         if first is None:
@@ -129,8 +204,10 @@ def _cmd_course(args) -> int:
         return 0
     programmes = [p for p in manifest.programmes if args.days in (None, p.days)]
     if args.days is not None and not programmes:
-        known = ", ".join(str(p.days) for p in manifest.programmes)
-        print(f"Программы на {args.days} дн. нет. Есть программы на: {known}.", file=sys.stderr)
+        known = [p.days for p in manifest.programmes]
+        listed = ", ".join(map(str, known[:-1])) + (" и " if len(known) > 1 else "")
+        print(f"Программы на {plural(args.days, 'день', 'дня', 'дней')} нет. Есть программы на "
+              f"{listed}{plural(known[-1], 'день', 'дня', 'дней')}.", file=sys.stderr)
         return 1
     if args.days is None:
         print(course.format_course_map(manifest))
@@ -170,15 +247,52 @@ def _cmd_report(args) -> int:
                                group=getattr(args, "group", None))
 
 
+def _learner_copy(assignment: str):
+    from infowork import ROOT
+
+    return ROOT / MYWORK / f"{assignment}.ipynb"
+
+
+def _cmd_copy(args) -> int:
+    import shutil
+
+    from infowork import ROOT
+    from infowork.course import load_manifest
+
+    try:
+        module = load_manifest().module(args.assignment)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 2
+    source = module.exercise_path()
+    if source is None or not source.exists():
+        print(f"У модуля {module.id} пока нет задания.", file=sys.stderr)
+        return 2
+    target = _learner_copy(module.id)
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    if target.exists():
+        print(f"Копия уже есть: {shown} — она не перезаписана. Продолжайте работу в ней.")
+    else:
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, target)
+        print(f"Ваша копия задания: {shown}. Откройте её в JupyterLab (папка {MYWORK}) и "
+              f"решайте в ней: make exercises её не перезапишет.")
+    print(f"Проверить себя: infowork check {module.id}")
+    return 0
+
+
 def _cmd_check(args) -> int:
     from infowork.grading import selfcheck
 
-    return selfcheck.main(args.assignment, args.file)
+    path = args.file
+    if path is None and _learner_copy(args.assignment).exists():
+        path = _learner_copy(args.assignment)
+    return selfcheck.main(args.assignment, path)
 
 
 COMMANDS = {"course": _cmd_course, "datasets": _cmd_datasets,
             "exercises": _cmd_exercises, "grade": _cmd_grade, "report": _cmd_report,
-            "check": _cmd_check}
+            "copy": _cmd_copy, "check": _cmd_check}
 
 
 def main(argv: list[str] | None = None) -> int:

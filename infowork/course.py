@@ -14,9 +14,10 @@ from pathlib import Path
 import yaml
 
 from infowork import ROOT
+from infowork.russian import plural
 
 __all__ = ["Module", "Programme", "Manifest", "load_manifest", "schedule", "format_course_map",
-           "format_programme", "markdown_course_map", "MANIFEST_PATH"]
+           "format_programme", "markdown_course_map", "day_timetable", "MANIFEST_PATH"]
 
 MANIFEST_PATH = ROOT / "course.yml"
 STATUSES = ("ready", "planned")
@@ -123,13 +124,61 @@ def load_manifest(path: Path | str = MANIFEST_PATH) -> Manifest:
     return Manifest(title=str(raw.get("title", "")), modules=modules, programmes=programmes)
 
 
-def schedule(manifest: Manifest, programme: Programme) -> list[list[tuple[str, str, int]]]:
+# Seminar day: teaching in sessions of SESSION minutes, a break after each (see BREAKS).
+DAY_START = 10 * 60
+SESSION = 90
+BREAKS = (("кофе-брейк", 15), ("обед", 60), ("кофе-брейк", 15))
+NEAR_EMPTY = 1 / 3   # a last day with less than this share of the busiest day is rebalanced
+STEP = 15            # day lengths are tried in steps of a quarter of an hour
+TAIL = 15            # a session may run this much longer than SESSION to finish a block
+
+Day = list[tuple[str, str, int]]
+
+
+def _pack(blocks: list[tuple[str, list[tuple[str, int]]]], budget: int,
+          max_days: int) -> list[Day]:
+    """Place the modules' blocks in order into days of ``budget`` minutes.
+
+    A module that does not fit the rest of a day but fits a whole day starts the next day, so
+    its lesson and its practice stay on one day, as long as the time this leaves unused still
+    lets everything fit in ``max_days``; otherwise (and for a module longer than a day) a block
+    that does not fit is split and its remainder opens the next day.
+    """
+    days: list[Day] = [[]]
+    free = budget
+    slack = max_days * budget - sum(m for _, parts in blocks for _, m in parts)
+    for module_id, parts in blocks:
+        need = sum(minutes for _, minutes in parts)
+        if days[-1] and free < need <= budget and free <= slack:
+            days.append([])
+            slack -= free
+            free = budget
+        for kind, minutes in parts:
+            while minutes > 0:
+                if free == 0:
+                    days.append([])
+                    free = budget
+                part = min(minutes, free)
+                days[-1].append((module_id, kind, part))
+                free -= part
+                minutes -= part
+    return days
+
+
+def _load(day: Day) -> int:
+    return sum(minutes for _, _, minutes in day)
+
+
+def schedule(manifest: Manifest, programme: Programme) -> list[Day]:
     """Lay a programme's modules out day by day.
 
-    Each module gives two blocks, its lessons and its exercises, placed in order. A block that
-    does not fit the rest of a day is split, and its remainder opens the next day. Returns one list
-    per day of ``(module_id, kind, minutes)`` where kind is "урок" or "практика". Raises
-    ManifestError when the modules need more days than the programme has.
+    Each module gives two blocks, its lessons and its exercises, placed in order; a module's
+    lesson and practice stay on one day where they fit (a module that would not fit the rest of
+    a day starts the next one, unless that makes the programme longer than its days). A block
+    that does not fit a day is split, and its remainder opens the next day. A near-empty last
+    day is avoided by shortening the days. Returns one list per day of
+    ``(module_id, kind, minutes)`` where kind is "урок" or "практика". Raises ManifestError when
+    the modules need more days than the programme has.
 
     >>> m = load_manifest()
     >>> days = schedule(m, m.programmes[0])
@@ -137,32 +186,50 @@ def schedule(manifest: Manifest, programme: Programme) -> list[list[tuple[str, s
     ...     m.module(i).total_minutes for i in m.programmes[0].modules)
     True
     """
-    days: list[list[tuple[str, str, int]]] = [[]]
-    free = programme.minutes_per_day
+    blocks = []
     for module_id in programme.modules:
         module = manifest.module(module_id)
-        for kind, minutes in (("урок", module.teaching_minutes),
-                              ("практика", module.exercise_minutes)):
-            while minutes > 0:
-                if free == 0:
-                    days.append([])
-                    free = programme.minutes_per_day
-                part = min(minutes, free)
-                days[-1].append((module_id, kind, part))
-                free -= part
-                minutes -= part
+        blocks.append((module_id, [(kind, minutes) for kind, minutes in (
+            ("урок", module.teaching_minutes), ("практика", module.exercise_minutes))
+            if minutes > 0]))
+    budget = programme.minutes_per_day
+    days = _pack(blocks, budget, programme.days)
     if len(days) > programme.days:
-        need = sum(m for day in days for _, _, m in day)
+        need = sum(_load(day) for day in days)
         raise ManifestError(
-            f"Программа «{programme.title}»: модулям нужно {need} мин, "
-            f"а в {programme.days} дн. по {programme.minutes_per_day} мин помещается "
-            f"{programme.days * programme.minutes_per_day} мин.")
+            f"Программа «{programme.title}»: модулям нужно {plural(need, 'минута', 'минуты', 'минут')}, "
+            f"а в {plural(programme.days, 'день', 'дня', 'дней')} по "
+            f"{plural(budget, 'минута', 'минуты', 'минут')} помещается "
+            f"{plural(programme.days * budget, 'минута', 'минуты', 'минут')}.")
+    if len(days) > 1 and _load(days[-1]) < NEAR_EMPTY * max(map(_load, days)):
+        best = days
+        for shorter in range(budget - STEP, 0, -STEP):
+            trial = _pack(blocks, shorter, len(days))
+            if len(trial) > len(days):
+                break
+            if min(map(_load, trial)) > min(map(_load, best)):
+                best = trial
+        days = best
     return days
 
 
-def _clock(minutes_from_start: int, start_hour: int = 10) -> str:
-    total = start_hour * 60 + minutes_from_start
-    return f"{total // 60:02d}:{total % 60:02d}"
+def day_timetable(day: Day, start: int = DAY_START) -> list[tuple[int, int, str, str | None]]:
+    """One day on the clock: ``(start, end, module_id or break title, kind or None)`` rows in
+    minutes from midnight, with a break after every SESSION minutes of work (none at the end).
+    A session runs up to TAIL minutes longer rather than leave a sliver after its break."""
+    rows: list[tuple[int, int, str, str | None]] = []
+    clock, since_break, breaks = start, 0, iter(BREAKS)
+    for index, (module_id, kind, minutes) in enumerate(day):
+        while minutes > 0:
+            room = max(SESSION - since_break, 0)
+            part = minutes if minutes - room <= TAIL else room
+            rows.append((clock, clock + part, module_id, kind))
+            clock, since_break, minutes = clock + part, since_break + part, minutes - part
+            if since_break >= SESSION and (minutes > 0 or index < len(day) - 1):
+                title, length = next(breaks, ("перерыв", 15))
+                rows.append((clock, clock + length, title, None))
+                clock, since_break = clock + length, 0
+    return rows
 
 
 def format_course_map(manifest: Manifest) -> str:
@@ -177,17 +244,36 @@ def format_course_map(manifest: Manifest) -> str:
     return "\n".join(lines)
 
 
+def _clock(minute_of_day: int) -> str:
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
 def format_programme(manifest: Manifest, programme: Programme) -> str:
-    """One seminar programme as a day-by-day timetable starting at 10:00."""
-    lines = [f"{programme.title} ({programme.days} дн., до {programme.minutes_per_day} мин в день)"]
-    for number, day in enumerate(schedule(manifest, programme), start=1):
-        lines.append(f"  День {number}")
-        elapsed = 0
-        for module_id, kind, minutes in day:
-            title = manifest.module(module_id).title
-            lines.append(f"    {_clock(elapsed)}-{_clock(elapsed + minutes)}  "
-                         f"{module_id} {title}: {kind} ({minutes} мин)")
-            elapsed += minutes
+    """One seminar programme as a day-by-day timetable: start at 10:00, coffee breaks, lunch,
+    the end of each day; a module that is not ready yet is marked so."""
+    days = schedule(manifest, programme)
+    lines = [f"{programme.title} ({plural(programme.days, 'день', 'дня', 'дней')}, "
+             f"начало в {_clock(DAY_START)})"]
+    for number, day in enumerate(days, start=1):
+        rows = day_timetable(day)
+        lines.append(f"  День {number}: {_clock(rows[0][0])}–{_clock(rows[-1][1])}")
+        for begin, end, what, kind in rows:
+            span = f"    {_clock(begin)}–{_clock(end)}  "
+            if kind is None:
+                lines.append(span + what)
+                continue
+            module = manifest.module(what)
+            mark = "" if module.ready else " — модуль ещё не готов"
+            lines.append(f"{span}{module.id} «{module.title}»: {kind}, "
+                         f"{plural(end - begin, 'минута', 'минуты', 'минут')}{mark}")
+    if len(days) < programme.days:
+        lines.append(f"  Модулям программы хватает {plural(len(days), 'дня', 'дней', 'дней')}"
+                     f" из {programme.days}: остальное время — на повторение и вопросы.")
+    planned = [m for m in map(manifest.module, programme.modules) if not m.ready]
+    if planned:
+        ids = ", ".join(m.id for m in planned)
+        lines.append(f"  Не готовы (в course.yml «planned»): {ids} — уроков и заданий пока нет,"
+                     f" время в программе для них только зарезервировано.")
     return "\n".join(lines)
 
 

@@ -196,12 +196,12 @@ def read_table(path, *, required=None, sheet=0, dayfirst: bool | None = None,
         raise DataError(f"Файл «{path}» не найден. Проверьте путь и имя файла "
                         f"(сейчас открыта папка {Path.cwd()}).")
     if file.is_dir():
-        raise DataError(f"«{path}» - это папка, а не файл. Укажите файл CSV или Excel.")
+        raise DataError(f"«{path}» — это папка, а не файл. Укажите файл CSV или Excel.")
     raw = file.read_bytes()
     if not raw.strip():
         raise DataError(f"Файл «{path}» пуст: в нём нет ни шапки, ни строк с данными.")
     if file.suffix.lower() == ".xls" or raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataError(f"Файл «{path}» - в старом формате Excel (.xls). Откройте его в Excel "
+        raise DataError(f"Файл «{path}» — в старом формате Excel (.xls). Откройте его в Excel "
                         f"или LibreOffice и сохраните как .xlsx или как CSV.")
     if file.suffix.lower() in {".xlsx", ".xlsm"} or raw.startswith(b"PK\x03\x04"):
         header, rows, line_numbers, source = _excel_rows(raw, path, sheet)
@@ -282,7 +282,7 @@ def _decode_utf8(raw: bytes, path) -> str:
         line = raw.count(b"\n", 0, error.start) + 1
         raise DataError(
             f"Файл «{path}», строка {line}: здесь текст не в кодировке UTF-8, хотя остальной "
-            f"файл - в UTF-8. Похоже, в файл вставили строки из файла в другой кодировке "
+            f"файл — в UTF-8. Похоже, в файл вставили строки из файла в другой кодировке "
             f"(например, Windows-1251). Сохраните исходные файлы в одной кодировке "
             f"(CSV UTF-8) и соберите таблицу заново.") from None
 
@@ -300,7 +300,7 @@ def _check_cyrillic(text: str, raw: bytes, path) -> None:
     small_capital, capital_small = _case_turns(raw.decode("koi8_r", errors="replace"))
     if capital_small > 2 * small_capital:
         raise DataError(
-            f"Файл «{path}»: русские буквы в нём выглядят бессмыслицей - похоже, файл "
+            f"Файл «{path}»: русские буквы в нём выглядят бессмыслицей — похоже, файл "
             f"сохранён в кодировке KOI8-R, а не в UTF-8 или Windows-1251. Откройте его в "
             f"редакторе в кодировке KOI8-R и сохраните как CSV UTF-8.")
 
@@ -343,7 +343,7 @@ def _csv_rows(raw: bytes, path):
         where = ", ".join(f"строка {n} ({k} полей)" for n, k in broken[:5])
         more = f" и ещё {len(broken) - 5}" if len(broken) > 5 else ""
         raise DataError(
-            f"Файл «{path}»: в шапке {len(header)} столбцов (разделитель - "
+            f"Файл «{path}»: в шапке {len(header)} столбцов (разделитель — "
             f"{_SEP_NAMES[best]}), а в строках другое число полей: {where}{more}. "
             f"Проверьте в этих строках лишние разделители и кавычки; если файл обрывается "
             f"на последней строке, он сохранён или скачан не полностью.")
@@ -369,7 +369,7 @@ def _records(text: str, sep: str, path) -> list[tuple[int, list[str]]]:
             if str(error) == "unexpected end of data":
                 raise DataError(
                     f"Файл «{path}», строка {reader.line_num}: файл обрывается внутри значения "
-                    f"в кавычках - похоже, он сохранён или скачан не полностью. Выгрузите его "
+                    f"в кавычках — похоже, он сохранён или скачан не полностью. Выгрузите его "
                     f"заново.") from None
             if strict:
                 continue
@@ -551,7 +551,7 @@ def _convert_column(values: pd.Series, column, line_numbers, path, dayfirst):
             except ValueError:
                 bad = next(k for k, v in enumerate(items) if not _valid_iso(v))
                 raise DataError(f"Файл «{path}», столбец «{column}», строка {rows[bad]}: "
-                                f"«{items[bad]}» - не дата в виде ГГГГ-ММ-ДД.") from None
+                                f"«{items[bad]}» — не дата в виде ГГГГ-ММ-ДД.") from None
         if all(dotted):
             return pd.to_datetime(series(_dotted_dates(items, rows, column, path, dayfirst),
                                          None))
@@ -567,7 +567,7 @@ def _refuse_garbage(good, items, rows, column, path, kind, kinds):
     where = ", ".join(f"строка {rows[k]}: «{items[k]}»" for k in bad[:3])
     more = f" и ещё {len(bad) - 3}" if len(bad) > 3 else ""
     raise DataError(
-        f"Файл «{path}», столбец «{column}»: почти все значения - {kinds}, но не все "
+        f"Файл «{path}», столбец «{column}»: почти все значения — {kinds}, но не все "
         f"({where}{more}). Исправьте эти ячейки (пропуск оставьте пустым) или прочитайте "
         f"файл с convert=False, чтобы все значения остались текстом. Ожидалось: {kind}.")
 
@@ -623,7 +623,7 @@ def _dotted_dates(items, rows, column, path, dayfirst):
             a, b = first_big[0], second_big[0]
             raise DataError(
                 f"{where}: в строке {rows[a]} дата «{items[a]}» записана днём вперёд, "
-                f"а в строке {rows[b]} «{items[b]}» - месяцем вперёд. Приведите даты к "
+                f"а в строке {rows[b]} «{items[b]}» — месяцем вперёд. Приведите даты к "
                 f"одному виду ДД.ММ.ГГГГ.")
         if first_big or second_big:
             dayfirst = bool(first_big)
@@ -631,7 +631,7 @@ def _dotted_dates(items, rows, column, path, dayfirst):
             dayfirst = True  # 01.02.2025 is 1 February: the Russian convention
         else:
             raise DataError(
-                f"{where}: непонятно, где день, а где месяц - во всех датах оба числа не больше "
+                f"{where}: непонятно, где день, а где месяц — во всех датах оба числа не больше "
                 f"12 (например, «{items[0]}» в строке {rows[0]}). Укажите порядок сами: "
                 f"read_table(..., dayfirst=True), если день стоит первым (так принято в "
                 f"России), или dayfirst=False, если первым стоит месяц.")
@@ -643,6 +643,26 @@ def _dotted_dates(items, rows, column, path, dayfirst):
                                    int(second or 0)))
         except ValueError:
             order = "ДД.ММ.ГГГГ" if dayfirst else "ММ.ДД.ГГГГ"
-            raise DataError(f"{where}, строка {rows[k]}: «{items[k]}» - не дата в виде "
+            raise DataError(f"{where}, строка {rows[k]}: «{items[k]}» — не дата в виде "
                             f"{order}.") from None
     return out
+
+
+def _show_short(shell, etype, value, tb, tb_offset=None):
+    """IPython's display of a :class:`DataError`: the Russian message alone, without the kit's
+    internal frames a beginner cannot act on. The cell still fails as with any error."""
+    shell._showtraceback(etype, value, [f"{etype.__name__}: {value}"])
+
+
+def _register_short_errors() -> None:
+    """In a notebook kernel, show a :class:`DataError` as its message only."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((DataError,), _show_short)
+
+
+_register_short_errors()

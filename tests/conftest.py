@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 import os
 import re
+import shutil
+import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -129,3 +131,31 @@ def host_processes(with_environ: bool = False) -> dict[int, Process]:
         found[int(entry)] = Process(int(ppid), state,
                                     text.replace(b"\0", b" ").decode("utf-8", "replace"))
     return found
+
+
+@pytest.fixture(scope="session")
+def prepared_course(tmp_path_factory):
+    """``prepared_course(folder, assignment, limits=None)`` -> the sandbox (as
+    :func:`infowork.grading.prepare_course`): ``folder`` becomes a course folder
+    of its own with the assignment already registered, copied from one prepared once per
+    assignment and limits in the session (nbgrader's generate_assignment, the slow part, runs
+    once, not in every grading test). Each caller gets its own copy, so a test that changes
+    its folder (a regrade, a damaged gradebook) changes nobody else's. Thread-safe."""
+    from infowork import grading
+
+    prepared: dict[tuple, Path] = {}
+    lock = threading.Lock()
+
+    def make(folder: Path | str, assignment: str, limits=None):
+        limits = limits or grading.Limits()
+        key = (assignment, limits)
+        with lock:
+            if key not in prepared:
+                template = (tmp_path_factory.mktemp(f"prepared-{assignment}") / "course").resolve()
+                grading.prepare_course(template, assignment, grading.SOURCE_ROOT, limits)
+                prepared[key] = template
+        folder = Path(folder).resolve()
+        shutil.copytree(prepared[key], folder, dirs_exist_ok=True)
+        return grading.prepare_course(folder, assignment, grading.SOURCE_ROOT, limits)
+
+    return make

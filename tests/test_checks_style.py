@@ -93,9 +93,77 @@ def test_chart_check_reads_the_figure(horizontal):
     checks.chart(ax, bars=3, bars_sorted="descending")
     with pytest.raises(AssertionError, match="по возрастанию"):
         checks.chart(ax, bars_sorted="ascending")
-    with pytest.raises(AssertionError, match="4 столбцов"):
+    with pytest.raises(AssertionError, match="4 столбца"):
         checks.chart(ax, bars=4)
     plt.close(fig)
+
+
+def test_chart_counts_bars_from_containers_not_decorations():
+    fig, ax = bar_chart([5, 3, 1])
+    ax.axvspan(-0.5, 0.5, color="gold", alpha=0.3)
+    ax.axhspan(0, 1, alpha=0.1)
+    ax.legend(["лидер"])
+    checks.chart(ax, bars=3, bars_sorted="descending", horizontal=False)
+    assert checks.bars(ax) == [("k0", 5), ("k1", 3), ("k2", 1)]
+    with pytest.raises(AssertionError, match="горизонтальные"):
+        checks.chart(ax, horizontal=True)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_same_bars_pairs_each_label_with_its_length(horizontal):
+    fig, ax = bar_chart([5, 3, 1], horizontal=horizontal)
+    checks.same_bars(ax, pd.Series({"K0": 5, " k1 ": 3, "k2": 1}))  # case and spaces ignored
+    checks.same_bars(ax, pd.Series({"k0": 5.004, "k1": 3, "k2": 1}))  # rounded to 2 decimals
+    with pytest.raises(AssertionError, match="не совпадает"):
+        checks.same_bars(ax, pd.Series({"k0": 5.004, "k1": 3, "k2": 1}), decimals=None)
+    with pytest.raises(AssertionError, match="столбца «k0» не совпадает"):
+        checks.same_bars(ax, pd.Series({"k0": 1, "k1": 3, "k2": 5}))  # right lengths, wrong labels
+    with pytest.raises(AssertionError, match="не те подписи: «k2»"):
+        checks.same_bars(ax, pd.Series({"k0": 5, "k1": 3, "x": 1}))
+    plt.close(fig)
+
+
+def test_numbers_rounded_to_two_decimals_pass_unless_forbidden():
+    checks.same_number(3.46, 3.4567, "ER")
+    checks.same_series(pd.Series([3.46, 1.0], index=["Текст ", "фото"]),
+                       pd.Series([3.4567, 1.0], index=["текст", "Фото"]), "ER")
+    checks.same_frame(pd.DataFrame({"a": [0.12]}), pd.DataFrame({"a": [0.1249]}), "t")
+    checks.same_values([0.33], [1 / 3], "доли")
+    with pytest.raises(AssertionError, match="неверное"):
+        checks.same_number(3.5, 3.4567, "ER")  # rounded to one decimal
+    with pytest.raises(AssertionError, match="неверное"):
+        checks.same_number(0.31, 0.3123, "доля", decimals=None)
+
+
+def test_a_column_left_in_the_index_is_named_as_such():
+    df = pd.DataFrame({"name": ["А"], "members": [5]}).set_index("name")
+    with pytest.raises(AssertionError, match="name — сейчас индекс.*reset_index"):
+        checks.frame(df, "top5", columns=["name", "members"])
+    with pytest.raises(AssertionError, match="должно быть 3 значения, а сейчас 1"):
+        checks.series(df["members"], "s", length=3)
+    with pytest.raises(AssertionError, match="не меньше 1 строки"):
+        checks.frame(df.iloc[:0], "t", min_rows=1)
+
+
+@pytest.mark.parametrize("error, message", [
+    (KeyError(0), r"нет ключа «0».*\.iloc"),
+    (KeyError("views"), "нет ключа «views».*items.columns"),
+    (KeyError("'views'"), "нет ключа «views»"),  # as the replay outside the kernel raises it
+    (TypeError("unsupported operand"), "TypeError.*аргументов"),
+    (NameError("name 'news' is not defined"), "NameError"),
+    (ValueError("bad"), "ошибкой ValueError"),
+    (NotImplementedError(), "функция пока пустая"),
+])
+def test_an_error_in_a_trainees_function_is_explained_in_russian(error, message):
+    def broken(items):
+        raise error
+    with pytest.raises(AssertionError, match=message) as info:
+        checks.call(broken, "score_news(news.head(20))", pd.DataFrame())
+    assert str(info.value).startswith("score_news(news.head(20)): ")
+    with pytest.raises(AssertionError, match="^своё$"):
+        checks.call(lambda: (_ for _ in ()).throw(AssertionError("своё")), "f()")
+    assert checks.call(lambda x: x + 1, "f(1)", 1) == 2
 
 
 def test_chart_without_title_or_source_fails():

@@ -127,7 +127,11 @@ def test_missing_folder_and_unknown_assignment_are_instructor_errors(tmp_path, c
     assert "Папки с работами" in capsys.readouterr().err
     assert grading.main("99_nothing", tmp_path) == 2
     assert "нет модуля «99_nothing»" in capsys.readouterr().err
-    assert grading.main("02_audience", tmp_path) == 2  # a planned module without an assignment
+    from infowork.course import load_manifest
+
+    planned = next(m.id for m in load_manifest().modules  # a module without an assignment yet
+                   if not m.assignment or not m.solution_path().exists())
+    assert grading.main(planned, tmp_path) == 2
     assert "нет задания" in capsys.readouterr().err
 
 
@@ -251,3 +255,48 @@ def test_a_kernel_exit_is_told_from_a_kill():
     assert describe_exit(-9)[0] == describe_exit(137)[0] == "KernelKilled"
     assert "SIGSEGV" in describe_exit(-11)[1]
     assert "не хватило памяти" not in describe_exit(3)[1]
+
+
+def _ids(folder, known=None):
+    candidates, _ = scan_folder(folder, {"99_demo": tiny_master()}, known=known)
+    return {c.name: c.student for c in candidates}
+
+
+def test_namesake_ids_do_not_renumber_when_a_file_is_added_or_left_out(tmp_path):
+    """ivanov and Иванов are two trainees; each keeps its id whatever else the folder holds,
+    and what the group's gradebook already knows (id -> recorded name) is kept too."""
+    from infowork.grading.submissions import namesake_id
+
+    master = tiny_master()
+    cyrillic = namesake_id("ivanov", "Иванов")
+    assert cyrillic.startswith("ivanov_") and cyrillic != "ivanov_2"
+    both = tmp_path / "both"
+    both.mkdir()
+    _write(both / "ivanov_99_demo.ipynb", master)
+    _write(both / "Иванов_99_demo.ipynb", master)
+    assert _ids(both) == {"ivanov": "ivanov", "Иванов": cyrillic}
+    # One more namesake the next day: nobody is renumbered.
+    _write(both / "Ivanóv_99_demo.ipynb", master)
+    assert _ids(both) == {"ivanov": "ivanov", "Иванов": cyrillic,
+                          "Ivanóv": namesake_id("ivanov", "Ivanóv")}
+    assert len(set(_ids(both).values())) == 3
+    (both / "Ivanóv_99_demo.ipynb").unlink()
+    # Graded again with ivanov's file left out: Иванов does not take over ivanov's id.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    _write(alone / "Иванов_99_demo.ipynb", master)
+    gradebook = {"ivanov": "ivanov", cyrillic: "Иванов"}
+    assert _ids(alone, gradebook) == {"Иванов": cyrillic}
+    assert _ids(alone, {"ivanov": "ivanov"}) == {"Иванов": cyrillic}
+    # Иванов was graded first, alone, as ivanov: a later ivanov gets the other id.
+    assert _ids(both, {"ivanov": "Иванов"})["Иванов"] == "ivanov"
+    assert _ids(both, {"ivanov": "Иванов"})["ivanov"] == namesake_id("ivanov", "ivanov")
+    # A gradebook of the earlier numbering (ivanov_2) keeps its ids.
+    assert _ids(both, {"ivanov": "ivanov", "ivanov_2": "Иванов"}) == \
+        {"ivanov": "ivanov", "Иванов": "ivanov_2"}
+    # The same trainee alone, as recorded: no note, the plain id.
+    solo = tmp_path / "solo"
+    solo.mkdir()
+    _write(solo / "Petrov_99_demo.ipynb", master)
+    candidates, _ = scan_folder(solo, {"99_demo": master}, known={"petrov": "Petrov"})
+    assert [(c.student, c.problems) for c in candidates] == [("petrov", [])]

@@ -148,9 +148,10 @@ class Graded:
     progress: list[str]
 
 
-def _grade_module(module, root: Path) -> Graded:
+def _grade_module(module, root: Path, prepared_course) -> Graded:
     inbox, feedback, course = root / "inbox", root / "feedback", root / "course"
     inbox.mkdir()
+    prepared_course(course, module.id, grading.Limits(timeout=CELL_TIMEOUT))
     expect = build_inbox(inbox, module)
     before = _fingerprint(inbox)
     progress: list[str] = []
@@ -163,14 +164,14 @@ def _grade_module(module, root: Path) -> Graded:
 
 
 @pytest.fixture(scope="session")
-def all_graded(tmp_path_factory) -> dict[str, Graded | Exception]:
+def all_graded(tmp_path_factory, prepared_course) -> dict[str, Graded | Exception]:
     """Each module's class graded in its own course folder, two modules at a time (the
     nbgrader work happens in child processes, so threads are enough)."""
     roots = {m.id: tmp_path_factory.mktemp(m.id) for m in MODULES}  # not thread-safe
 
     def one(module):
         try:
-            return _grade_module(module, roots[module.id])
+            return _grade_module(module, roots[module.id], prepared_course)
         except Exception as exc:  # noqa: BLE001 - reported by each test of that module
             return exc
 
@@ -518,7 +519,7 @@ def test_class_report_matches_the_gradebook(graded):
     assert "kozlov" in text, "the file that could not be read is listed with its reason"
 
 
-def test_default_jobs_and_jobs_1_give_identical_scores(graded, tmp_path):
+def test_default_jobs_and_jobs_1_give_identical_scores(graded, tmp_path, prepared_course):
     """The class above was graded with the default workers (one per core); the well-behaved
     part of it graded again by one worker gets exactly the same scores."""
     assert grading.default_jobs() >= 1
@@ -532,16 +533,22 @@ def test_default_jobs_and_jobs_1_give_identical_scores(graded, tmp_path):
     for r in calm:
         for name in r.files:
             (inbox / name).write_bytes((graded.inbox / name).read_bytes())
+    prepared_course(tmp_path / "course", graded.module.id, grading.Limits(timeout=CELL_TIMEOUT))
     again = grading.grade_folder(graded.module.id, inbox, course_root=tmp_path / "course",
                                  limits=grading.Limits(timeout=CELL_TIMEOUT), jobs=1)
     assert {r.student: (r.score, r.max_score) for r in again.results} == \
         {r.student: (r.score, r.max_score) for r in calm}
 
 
-def test_two_groups_are_graded_apart_and_namesakes_are_not_merged(tmp_path, monkeypatch):
+def test_two_groups_are_graded_apart_and_namesakes_are_not_merged(tmp_path, monkeypatch,
+                                                                  prepared_course):
     """Group A: ivanov's full work. Group B: another ivanov's blank one and Иванов's full one.
-    Each group has its own gradebook, CSV and report; B's ivanov does not touch A's."""
+    Each group has its own gradebook, CSV and report; B's ivanov does not touch A's; graded
+    again without ivanov's file, B's Иванов keeps the id (no renumbering, no takeover)."""
+    from nbgrader.api import Gradebook
+
     from infowork.grading import pipeline
+    from infowork.grading.submissions import namesake_id
 
     module = MODULES[0]
     monkeypatch.setattr(pipeline, "DEFAULT_COURSE_ROOT", tmp_path / "grading")
@@ -553,6 +560,8 @@ def test_two_groups_are_graded_apart_and_namesakes_are_not_merged(tmp_path, monk
     nbformat.write(full, a / f"ivanov_{module.id}.ipynb")
     nbformat.write(exercise, b / f"ivanov_{module.id}.ipynb")
     nbformat.write(full, b / f"Иванов_{module.id}.ipynb")
+    for group in ("seminar-a", "seminar-b"):
+        prepared_course(tmp_path / "grading" / "groups" / group, module.id)
     assert grading.main(module.id, a, group="seminar-a") == 0
     assert grading.main(module.id, b, group="seminar-b", jobs=2) == 0
     root_a, root_b = grading.group_root("seminar-a"), grading.group_root("seminar-b")
@@ -562,14 +571,42 @@ def test_two_groups_are_graded_apart_and_namesakes_are_not_merged(tmp_path, monk
     rep_b = saved_report.load(root_b, module.id)
     total = rep_a.result("ivanov").max_score
     assert {r.student: r.score for r in rep_a.results} == {"ivanov": total}
-    assert {r.student: r.score for r in rep_b.results} == {"ivanov": 0.0, "ivanov_2": total}
-    assert any("ivanov_2" in p for p in rep_b.result("ivanov_2").problems)
+    namesake = namesake_id("ivanov", "Иванов")
+    assert {r.student: r.score for r in rep_b.results} == {"ivanov": 0.0, namesake: total}
+    assert any(namesake in p for p in rep_b.result(namesake).problems)
     csv_a = (root_a / f"{module.id}_grades.csv").read_text(encoding="utf-8-sig")
-    assert "ivanov_2" not in csv_a and "ivanov_2" in \
+    assert namesake not in csv_a and namesake in \
         (root_b / f"{module.id}_grades.csv").read_text(encoding="utf-8-sig")
-    from nbgrader.api import Gradebook
+    # Group B again with ivanov's file left out: Иванов keeps the id, ivanov keeps the grade.
+    (b / f"ivanov_{module.id}.ipynb").unlink()
+    assert grading.main(module.id, b, group="seminar-b") == 0
+    with Gradebook(pipeline._db_url(root_b), pipeline.COURSE_ID) as gb:
+        assert sorted(s.id for s in gb.students) == sorted(["ivanov", namesake])
+        assert gb.find_submission(module.id, "ivanov").score == 0.0
+        assert gb.find_submission(module.id, namesake).score == total
     with Gradebook(pipeline._db_url(root_a), pipeline.COURSE_ID) as gb:
         assert [s.id for s in gb.students] == ["ivanov"]
         assert gb.find_submission(module.id, "ivanov").score == total
     assert not (tmp_path / "grading" / "gradebook.db").exists(), "the default group untouched"
     assert grading.main_report(module.id, group="../x") == 2
+
+
+def test_a_copy_of_a_prepared_course_folder_is_not_prepared_again(tmp_path, monkeypatch,
+                                                                   prepared_course):
+    """Grading tests share one nbgrader generate_assignment per assignment (conftest's
+    prepared_course): the copy's own path does not count as a change of the master copy."""
+    from infowork.grading import pipeline
+
+    module = MODULES[0]
+    prepared_course(tmp_path / "first", module.id)
+
+    run = pipeline.subprocess.run
+
+    def no_nbgrader(argv, *args, **kwargs):
+        assert "generate_assignment" not in argv, f"nbgrader ran again: {argv}"
+        return run(argv, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.subprocess, "run", no_nbgrader)
+    prepared_course(tmp_path / "second", module.id)
+    assert (tmp_path / "second" / "release" / module.id / f"{module.id}.ipynb").exists()
+    assert str(tmp_path / "second") in (tmp_path / "second" / "nbgrader_config.py").read_text()

@@ -85,11 +85,11 @@ def _honest_notebooks(release_dir: Path) -> dict[str, nbformat.NotebookNode]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, prepared_course):
     tmp = tmp_path_factory.mktemp("hostile")
     course, inbox = (tmp / "course").resolve(), tmp / "inbox"
     inbox.mkdir()
-    box = grading.prepare_course(course, ASSIGNMENT, grading.SOURCE_ROOT, LIMITS)
+    box = prepared_course(course, ASSIGNMENT, LIMITS)
     release_dir = course / "release" / ASSIGNMENT
     expected: dict[str, object] = {}   # file name -> Expected or points
     files: dict[str, bytes] = {}

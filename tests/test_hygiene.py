@@ -98,7 +98,7 @@ def test_lesson_opens_with_goals_and_minutes_and_ends_with_summary(path):
 @pytest.mark.parametrize("path", LESSONS + SOLUTIONS, ids=rel)
 def test_notebook_takes_machinery_from_infowork(path):
     code = [c.source for c in read(path).cells if c.cell_type == "code"]
-    assert "from infowork import" in code[0] or "import infowork" in code[0], \
+    assert re.search(r"from infowork(\.\w+)* import|import infowork", code[0]), \
         "the first code cell imports from infowork"
     joined = "\n".join(code)
     for forbidden in ("rcParams", "matplotlib.use(", "read_csv(\"datasets", "read_csv('datasets",

@@ -1,6 +1,7 @@
 """Every exercise is proven both ways (DESIGN.md, principle 3): for each graded step, plausible
 wrong answers (tests/proofs/<module>.yml) fail exactly the checks they should, with a Russian
-message, and other correct approaches pass every check.
+message (and, where an entry has ``says``, the message that explains that mistake), and other
+correct approaches pass every check.
 
 One kernel per module (two modules at a time) runs the solution top to bottom, saving the namespace just before each
 step's answer cell. Each proof entry then restores that namespace, runs its own code in place of
@@ -220,6 +221,13 @@ def test_proofs_file_covers_every_graded_step(module):
                 for grade_id in fails:
                     if grade_id not in tests:
                         problems.append(f"{where}: {grade_id} — не ячейка автоматической проверки")
+                if "says" in entry:
+                    try:
+                        re.compile(str(entry["says"]))
+                    except re.error as exc:
+                        problems.append(f"{where}: says — неверное регулярное выражение ({exc})")
+            elif "says" in entry:
+                problems.append(f"{where}: says бывает только у неверных ответов")
     covered = {g for e in proofs["wrong"] for g in e.get("fails") or []}
     for grade_id in sorted(tests - covered):
         problems.append(f"для проверки {grade_id} нет ни одного неверного ответа в wrong")
@@ -262,6 +270,9 @@ def test_wrong_answers_fail_their_checks_with_a_russian_message(module):
                     problems.append(f"{_label(entry)}: {_name(run, index)} падает с {ename}: "
                                     f"{evalue[:120]} — слушатель должен увидеть понятное "
                                     f"сообщение по-русски (AssertionError)")
+                elif entry.get("says") and not re.search(str(entry["says"]), evalue):
+                    problems.append(f"{_label(entry)}: {_name(run, index)} говорит «{evalue[:200]}», "
+                                    f"а должен сказать то, что описывает says: {entry['says']}")
     assert run.wrong, f"В tests/proofs/{module.id}.yml нет неверных ответов"
     assert not problems, "\n".join(problems)
 

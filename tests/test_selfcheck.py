@@ -22,7 +22,7 @@ import pytest
 
 from infowork import ROOT, checks, cli
 from infowork.grading import selfcheck
-from infowork.grading.report import TraineeResult
+from infowork.grading.report import TraineeResult, step_titles
 
 from conftest import (assignment_modules, fill_exercise, grade_meta, is_test_cell,
                       partial_replacements, read_proofs)
@@ -60,10 +60,16 @@ def _hidden_lines(module) -> set[str]:
             if len(line.strip()) > 12 and line.strip() not in visible}
 
 
+def _shown(grade_id: str) -> str:
+    """A step as the report names it: the assignment's «Шаг N. …» heading, else «шаг NAME»."""
+    titles = step_titles(nbformat.read(MODULE.solution_path(), as_version=4))
+    return titles.get(grade_id, f"шаг {grade_id.removeprefix('test_')}")
+
+
 def _step_line(out: str, grade_id: str) -> str:
-    name = grade_id.removeprefix("test_")
-    found = [line for line in out.splitlines() if re.match(rf"^. шаг {re.escape(name)} — ", line)]
-    assert len(found) == 1, f"one line for step {name} in:\n{out}"
+    shown = _shown(grade_id)
+    found = [line for line in out.splitlines() if re.match(rf"^. {re.escape(shown)} — ", line)]
+    assert len(found) == 1, f"one line for step {shown} in:\n{out}"
     return found[0]
 
 
@@ -182,7 +188,7 @@ def test_blank_exercise_every_step_not_done(runs):
     solution = nbformat.read(MODULE.solution_path(), as_version=4)
     for grade_id in _test_ids(solution):
         assert _step_line(run.out, grade_id) == (
-            f"✗ шаг {grade_id.removeprefix('test_')} — не засчитано: {selfcheck.STUB}")
+            f"✗ {_shown(grade_id)} — не засчитано: {selfcheck.STUB}")
     total = sum(float(grade_meta(c)["points"]) for c in solution.cells if is_test_cell(c))
     assert f"Итого: 0 из {total:g} б." in run.out
 

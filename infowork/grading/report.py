@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 __all__ = ["TraineeResult", "Report", "CSV_COLUMNS", "scores_from_gradebook", "format_table",
+           "step_titles",
            "write_csv", "save", "load", "merged", "report_path", "ReportMissing"]
 
 #: Columns of the grades CSV (Russian, for the instructor's Excel).
@@ -102,6 +104,33 @@ def scores_from_gradebook(gb, assignment: str, student: str, tests: set[str]
 
 # ---------------------------------------------------------------------------------------------
 # Table and CSV
+
+_STEP_HEADING = re.compile(r"^#{1,4}\s*(Шаг\s+\d+)\.?\s*(.*?)\s*(\([^()]*\))?\s*$", re.M)
+
+
+def step_titles(nb) -> dict[str, str]:
+    """The step each check belongs to, as the assignment's headings name it: grade id ->
+    «Шаг 2. Пятёрка крупнейших» (the points in brackets dropped). A check before any
+    «## Шаг N» heading gets no title.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## Шаг 2. Пятёрка крупнейших (2 балла)"),
+    ...     nbformat.v4.new_code_cell("", metadata={"nbgrader": {"grade_id": "test_top5"}})])
+    >>> step_titles(nb)
+    {'test_top5': 'Шаг 2. Пятёрка крупнейших'}
+    """
+    titles, current = {}, None
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            found = _STEP_HEADING.search(str(cell.get("source", "")))
+            if found:
+                current = f"{found.group(1)}. {found.group(2)}".rstrip(". ")
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id and current:
+            titles.setdefault(grade_id, current)
+    return titles
+
 
 def _num(value: float) -> str:
     """A score as a Russian reader writes it: 7, 7,5."""

@@ -53,7 +53,7 @@ import nbformat
 
 from infowork import ROOT, grading
 from infowork.grading import GradingError, Limits
-from infowork.grading.report import MISMATCH, TraineeResult, _num
+from infowork.grading.report import MISMATCH, TraineeResult, _num, step_titles
 from infowork.grading.submissions import _read_notebook, cell_kind
 
 __all__ = ["check", "main", "step_message", "SelfCheck", "Step", "LEARNER"]
@@ -131,19 +131,25 @@ class Step:
     points: float
     score: float
     message: str | None = None   # why it did not count (Russian); None when it counted
+    title: str | None = None     # «Шаг 2. Пятёрка крупнейших», from the assignment's headings
 
     @property
     def name(self) -> str:
         """The step as the instructor's table names it: test_top5 -> top5."""
         return self.grade_id.removeprefix("test_")
 
+    @property
+    def shown(self) -> str:
+        """The step as the learner's notebook names it: «Шаг 2. Пятёрка крупнейших»."""
+        return self.title or f"шаг {self.name}"
+
     def line(self) -> str:
         if self.score >= self.points:
-            return f"✓ шаг {self.name} — засчитано ({_num(self.points)} б.)"
+            return f"✓ {self.shown} — засчитано ({_num(self.points)} б.)"
         if self.score > 0:
-            return (f"◐ шаг {self.name} — засчитано частично ({_num(self.score)} из "
+            return (f"◐ {self.shown} — засчитано частично ({_num(self.score)} из "
                     f"{_num(self.points)} б.): {self.message}")
-        return f"✗ шаг {self.name} — не засчитано: {self.message}"
+        return f"✗ {self.shown} — не засчитано: {self.message}"
 
 
 @dataclass
@@ -182,8 +188,9 @@ class SelfCheck:
             return out
         out += [step.line() for step in self.steps]
         if r.mismatched:
-            steps = ", ".join(g.removeprefix("test_") for g in sorted(r.mismatched))
-            out.append(f"Шаги {steps}: {MISMATCH}. Засчитывается независимая проверка: она "
+            shown = {step.grade_id: step.shown for step in self.steps}
+            steps = ", ".join(shown.get(g, g.removeprefix("test_")) for g in sorted(r.mismatched))
+            out.append(f"{steps}: {MISMATCH}. Засчитывается независимая проверка: она "
                        f"повторяет проверку шага вне блокнота, на вашем ответе и настоящих данных.")
         out.append("")
         out.append(f"Итого: {_num(r.score)} из {_num(r.max_score)} б.")
@@ -268,7 +275,7 @@ def _steps(course_root: Path, assignment: str, name: str, master) -> list[Step]:
     from sqlalchemy.exc import SAWarning
 
     warnings.filterwarnings("ignore", category=SAWarning)
-    steps = []
+    steps, titles = [], step_titles(master)
     with Gradebook(grading._db_url(course_root), grading.COURSE_ID) as gb:
         path = course_root / "autograded" / LEARNER / assignment / f"{name}.ipynb"
         nb = nbformat.read(path, as_version=4) if path.exists() else master
@@ -291,7 +298,8 @@ def _steps(course_root: Path, assignment: str, name: str, master) -> list[Step]:
                     score, points = 0.0, float(meta.get("points", 0))
                 message = None if score >= points else step_message(
                     errors[0] if errors else None, answer_errors)
-                steps.append(Step(meta["grade_id"], name, points, score, message))
+                steps.append(Step(meta["grade_id"], name, points, score, message,
+                                  title=titles.get(meta["grade_id"])))
     return steps
 
 

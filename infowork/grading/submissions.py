@@ -42,7 +42,7 @@ import nbformat
 __all__ = ["student_id", "parse_filename", "scan_folder", "member_name", "repair", "cell_kind",
            "read_submission", "cap_id", "nbgrader_meta", "grade_id_of",
            "Candidate", "HIDDEN_TESTS", "MAX_FILE_MB", "MAX_MEMBER_MB", "MAX_ARCHIVE_MEMBERS",
-           "MAX_ID_LENGTH"]
+           "MAX_ID_LENGTH", "namesake_id"]
 
 #: A larger file is refused before it is read (a notebook full of output).
 MAX_FILE_MB = 200
@@ -741,7 +741,8 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
+def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode],
+                known: dict[str, str] | None = None
                 ) -> tuple[list[Candidate], list[tuple[str, str]]]:
     """Match the notebooks in ``folder`` to trainees. Nothing in the folder is changed.
 
@@ -750,7 +751,9 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
     memory). Returns the candidates (at most one per trainee and notebook: the newest file
     wins) and the rejected files as (label, Russian reason), the label being what the
     instructor sees: ``ivanov_00_intro.ipynb``, ``ivanov/00_intro.ipynb``,
-    ``ivanov.zip/00_intro.ipynb``.
+    ``ivanov.zip/00_intro.ipynb``. ``known`` maps the student ids of the group's gradebook
+    to the names recorded with them, so namesakes keep their ids from run to run
+    (:func:`_tell_namesakes_apart`).
     """
     ids = {name: _grade_ids(nb) for name, nb in masters.items()}
     rule = f"назовите файл по правилу фамилия_{next(iter(masters))}.ipynb"
@@ -766,7 +769,7 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
         else:
             rejected.append(matched)
 
-    _tell_namesakes_apart(found)
+    _tell_namesakes_apart(found, known)
     groups: dict[tuple[str, str], list[Candidate]] = {}
     for cand in found:
         groups.setdefault((cand.student, cand.notebook), []).append(cand)
@@ -787,26 +790,68 @@ def scan_folder(folder: Path, masters: dict[str, nbformat.NotebookNode]
     return sorted(chosen, key=lambda c: (c.student, c.notebook)), rejected
 
 
-def _tell_namesakes_apart(found: list[Candidate]) -> None:
+def namesake_id(student: str, spelling: str) -> str:
+    """The id of a namesake: ``student`` and a short fingerprint of the trainee's own spelling
+    of the name, so the same spelling gets the same id in every run, whoever else is in the
+    folder.
+
+    >>> namesake_id("ivanov", "Иванов") == namesake_id("ivanov", "иванов")
+    True
+    >>> namesake_id("ivanov", "Иванов") != namesake_id("ivanov", "Ivanov")
+    True
+    """
+    digest = hashlib.sha256(spelling.casefold().encode("utf-8")).hexdigest()[:4]
+    return cap_id(f"{student}_{digest}")
+
+
+def _tell_namesakes_apart(found: list[Candidate], known: dict[str, str] | None = None) -> None:
     """Two people whose surnames give one id (``ivanov.ipynb`` and ``Иванов.ipynb``) are two
-    trainees, not one trainee's two files: the name spelled as the id itself (else the first
-    spelling in alphabetical order) keeps the id, the others get ``_2``, ``_3`` and a note.
-    Spellings that differ only in case (``Ivanov``/``ivanov``) are one trainee."""
+    trainees, not one trainee's two files. Spellings that differ only in case
+    (``Ivanov``/``ivanov``) are one trainee.
+
+    The ids are stable from run to run, whatever other files a folder holds (a late work added,
+    a file left out): ``known`` maps the ids already in the group's gradebook to the names
+    recorded with them, and a spelling recorded there keeps its id. Otherwise, among namesakes,
+    the name spelled as the id itself (else, when the gradebook has not got the id yet, the
+    first spelling in alphabetical order) keeps the id; the others get
+    :func:`namesake_id` (``ivanov_1f3a``) and a note. A spelling that is alone in the folder
+    but whose id the gradebook holds for someone else gets its own id too, so it never takes
+    over another trainee's grades."""
+    known = {k: v.casefold() for k, v in (known or {}).items() if isinstance(v, str)}
     spellings: dict[str, set[str]] = {}
     for cand in found:
         spellings.setdefault(cand.student, set()).add(cand.name.casefold())
     for student, names in spellings.items():
-        if len(names) < 2:
+        recorded = {name: sid for sid, name in known.items()
+                    if sid == student or sid.startswith(student + "_")}
+        # (``ivanov_2``: an id of the kit's earlier numbering, kept for the same spelling)
+        recorded = {n: sid for n, sid in recorded.items() if sid == student or
+                    sid == namesake_id(student, n) or
+                    re.fullmatch(rf"{re.escape(student)}_\d{{1,3}}", sid)}
+        holder = known.get(student)  # who has the plain id in the gradebook
+        others_known = {holder} - names if holder is not None else set()
+        if len(names) < 2 and not others_known and \
+                all(recorded.get(n, student) == student for n in names):
             continue
         order = sorted(names, key=lambda n: (student_id(n) != n, n))
-        renamed = {name: student if k == 0 else f"{student}_{k + 1}"
-                   for k, name in enumerate(order)}
+        renamed: dict[str, str] = {}
+        for name in order:
+            if name in recorded:
+                renamed[name] = recorded[name]
+            elif holder is None and student not in renamed.values() and \
+                    (student_id(name) == name or not any(student_id(n) == n for n in order)):
+                renamed[name] = student
+            else:
+                renamed[name] = namesake_id(student, name)
+        everyone = sorted(names | others_known)
         for cand in found:
             if cand.student == student:
                 new = renamed[cand.name.casefold()]
-                others = ", ".join(n for n in order if n != cand.name.casefold())
-                cand.problems.append(f"такая же фамилия у другого слушателя ({others}): "
-                                     f"работы не объединены, этот слушатель записан как {new}")
+                others = ", ".join(n for n in everyone if n != cand.name.casefold())
+                if others:
+                    cand.problems.append(f"такая же фамилия у другого слушателя ({others}): "
+                                         f"работы не объединены, этот слушатель записан как "
+                                         f"{new}")
                 cand.student = new
 
 

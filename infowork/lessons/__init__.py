@@ -1,0 +1,13 @@
+"""Machinery the lessons call in one line, so a lesson's cells show only the idea it teaches.
+
+One file per topic; a lesson imports what it needs (``from infowork.lessons import explore``):
+
+- :mod:`~infowork.lessons.explore`: the ER heat map, platform × rubric explorer and frequency
+  charts of module 01;
+- :mod:`~infowork.lessons.planning`: the content-plan checker and calendar view of module 01;
+- :mod:`~infowork.lessons.writing`: measures of a post (length, first line, hashtags) for VK vs
+  Telegram;
+- :mod:`~infowork.lessons.quiz`: multiple-choice quizzes on ipywidgets (the copyright quiz).
+
+None of them computes an answer an assignment grades.
+"""

@@ -1,0 +1,43 @@
+"""The mark scheme of a manually graded step is the one trainees are shown: the assignment's task
+lists it, and the lesson that teaches the step shows the same criteria with 0 / 1 examples. A
+step whose criteria no lesson shows (lesson None) is checked against its task alone."""
+import re
+
+import nbformat
+import pytest
+
+from infowork.course import ROOT
+
+# (solution notebook, grade_id of the manual step, lesson that shows the criteria or None)
+RUBRICS = [
+    ("solutions/01_content_planning/01_content_planning.ipynb", "announcement",
+     "courses/01_content_planning/01_content_planning_posts.ipynb"),
+]
+
+_ASSIGNMENT = re.compile(r"^\d\. \*\*([^*:]+):", re.M)   # 1. **Факты …:**
+_LESSON = re.compile(r"^\*\*\d\. ([^*:]+):", re.M)       # **1. Факты …:**
+
+
+def _task_before(nb, grade_id: str) -> str:
+    cells = nb.cells
+    index = next(i for i, c in enumerate(cells)
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return cells[index - 1].source, cells[index]
+
+
+@pytest.mark.parametrize("solution, grade_id, lesson", RUBRICS)
+def test_trainees_see_the_criteria_they_are_graded_by(solution, grade_id, lesson):
+    nb = nbformat.read(ROOT / solution, 4)
+    task, answer = _task_before(nb, grade_id)
+    criteria = _ASSIGNMENT.findall(task)
+    points = answer.metadata["nbgrader"]["points"]
+    assert len(criteria) == points, (criteria, points)
+    assert "BEGIN SOLUTION" not in task
+    assert "BEGIN SOLUTION" in answer.source and "END SOLUTION" in answer.source
+    if lesson is None:  # no lesson repeats them: the task itself must say so and show them all
+        assert re.search(r"оцени\w* .*\(\d+ балл", task), "the task announces how it is graded"
+        return
+    shown = _LESSON.findall("\n".join(c.source for c in nbformat.read(ROOT / lesson, 4).cells
+                                      if c.cell_type == "markdown"))
+    assert shown == criteria
+

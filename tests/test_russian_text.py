@@ -1,0 +1,274 @@
+"""What a trainee or an instructor reads is Russian: no English sentences in the notebooks'
+markdown, the comments and docstrings of lessons and exercise stubs, the feedback pages and the
+command line; counted nouns agree with their numbers in what the lessons print."""
+import io
+import re
+import subprocess
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from infowork import ROOT, cli
+from infowork.course import load_manifest
+from infowork.russian import plural_word
+
+MANIFEST = load_manifest()
+READY = MANIFEST.ready_modules
+LESSONS = [p for m in READY for p in m.lesson_paths() if p.exists()]
+EXERCISES = [m.exercise_path() for m in READY if m.assignment]
+NOTEBOOKS = LESSONS + EXERCISES
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+WORD = re.compile(r"(?<![\w./\\-])[A-Za-z][a-z]+(?![\w/\\(-])")
+# English a Russian text may quote: JupyterLab's own menu and button names (its interface is in
+# English) and names of products.
+ALLOWED = [
+    "Restart Kernel and Run All Cells", "Run All Cells", "Restart Kernel", "Run Selected Cell",
+    "File → New → Terminal", "Run All", "Manual grading", "New Launcher", "Open With", "File Browser", "Save Notebook",
+    "Change Kernel", "Jupyter Lab", "Google Sheets", "Google Analytics", "Yandex Metrica",
+    "Creative Commons", "Microsoft Excel", "Open Sans", "DejaVu Sans",
+]
+
+
+def english_sentences(text: str) -> list[str]:
+    """Sentences (or lines) of ``text`` with three or more English words and no Russian one.
+    Code spans, fenced code, links' targets, HTML tags and the ALLOWED names do not count.
+
+    >>> english_sentences("Нажмите **Run All**. Then save the notebook.")
+    ['Then save the notebook.']
+    >>> english_sentences("Меню `Kernel → Restart Kernel and Run All Cells`, затем Ctrl+S.")
+    []
+    """
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"<[^>\n]+>", " ", text)
+    for name in ALLOWED:
+        text = text.replace(name, " ")
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        if not CYRILLIC.search(sentence) and len(WORD.findall(sentence)) >= 3:
+            found.append(sentence.strip())
+    return found
+
+
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+# --- (a) no English a trainee or an instructor reads ---------------------------------------------
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_notebook_markdown_is_russian(path):
+    nb = nbformat.read(path, as_version=4)
+    bad = [(n, s) for n, c in enumerate(nb.cells, 1) if c.cell_type == "markdown"
+           for s in english_sentences(c.source)]
+    assert not bad, f"English in markdown (cell, sentence): {bad[:5]}"
+
+
+COMMENT = re.compile(r"(?:^|\s)#\s?(.*)$", re.M)
+DOCSTRING = re.compile(r'"""(.*?)"""', re.S)
+
+
+def _code_texts(cell) -> list[str]:
+    source = re.sub(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)", "", cell.source)
+    source = re.sub(r"(['\"])(?:(?!\1).)*\1", "''", source.replace('"""', "\x00"))  # no strings
+    comments = [m.group(1) for m in COMMENT.finditer(source)]
+    return comments + DOCSTRING.findall(cell.source)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=rel)
+def test_comments_and_docstrings_in_lessons_and_stubs_are_russian(path):
+    """Trainees read the code comments of lessons and the stubs and docstrings of exercises."""
+    nb = nbformat.read(path, as_version=4)
+    bad = []
+    for number, cell in enumerate(nb.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        for text in _code_texts(cell):
+            words = WORD.findall(text)
+            if len(words) >= 2 and not CYRILLIC.search(text):
+                bad.append((number, text.strip()[:80]))
+    assert not bad, f"English comments or docstrings (cell, text): {bad[:8]}"
+
+
+def _cli(*argv) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            cli.main(list(argv))
+        except SystemExit:
+            pass
+    return out.getvalue() + err.getvalue()
+
+
+SUBCOMMANDS = sorted(cli.COMMANDS)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["nosuch"], ["course", "--days", "три"],
+                                  *[[c, "--help"] for c in SUBCOMMANDS],
+                                  *[[c] for c in SUBCOMMANDS if c in ("grade", "report", "check",
+                                                                      "copy")]],
+                         ids=" ".join)
+def test_command_line_help_and_errors_are_russian(argv):
+    text = _cli(*argv)
+    assert text.strip()
+    for english in ("usage:", "the following arguments", "invalid choice", "positional arguments",
+                    "options:", "show this help", "error:", "expected one argument",
+                    "invalid int value"):
+        assert english not in text, f"{english!r} in `infowork {' '.join(argv)}`:\n{text}"
+    assert not english_sentences(text), text
+    if argv[-1] != "--help":
+        assert "ошибка" in text or "не хватает" in text, text
+
+
+def test_argparse_messages_have_a_russian_form():
+    """The messages argparse itself builds, as this Python words them, are all translated."""
+    parser = cli.build_parser()
+    for argv in (["grade"], ["nosuch"], ["course", "--days", "x"], ["course", "--days"],
+                 ["course", "--wrong"]):
+        err = io.StringIO()
+        with redirect_stderr(err), pytest.raises(SystemExit):
+            parser.parse_args(argv)
+        last = err.getvalue().strip().splitlines()[-2]
+        assert CYRILLIC.search(last.split("ошибка:", 1)[1]), last
+
+
+def test_make_help_is_russian():
+    result = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and not english_sentences(result.stdout), result.stdout
+
+
+# --- feedback pages ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def feedback_pages(tmp_path_factory) -> dict[str, str]:
+    """One blank exercise of each ready module graded: its feedback page's HTML."""
+    from infowork import grading
+
+    pages = {}
+    for module in READY:
+        if not module.assignment:
+            continue
+        root = tmp_path_factory.mktemp(f"fb_{module.id}")
+        (root / "inbox").mkdir()
+        (root / "inbox" / f"petrov_{module.id}.ipynb").write_bytes(
+            module.exercise_path().read_bytes())
+        grading.grade_folder(module.id, root / "inbox", course_root=root / "course",
+                             feedback_dir=root / "feedback", limits=grading.Limits(timeout=120),
+                             progress=lambda text: None)
+        pages[module.id] = (root / "feedback" / f"petrov_{module.id}.html").read_text(
+            encoding="utf-8")
+    return pages
+
+
+def _readable_text(page: str) -> str:
+    """The page as a trainee reads it, without code (theirs or the kit's) and its outputs."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    for node in soup.select("script, style, .input_area, .output_wrapper, .prompt, code, pre"):
+        node.decompose()
+    return soup.get_text("\n")
+
+
+@pytest.mark.slow
+def test_feedback_pages_are_russian_and_name_each_step(feedback_pages):
+    from infowork.grading.report import step_titles
+
+    assert feedback_pages
+    for module_id, page in feedback_pages.items():
+        text = _readable_text(page)
+        assert not english_sentences(text), (module_id, english_sentences(text)[:5])
+        for english in ("No response", "Score", "Test cell", "Written response", "Student's",
+                        "Comment", "(Top)"):
+            assert english not in text, (module_id, english)
+        assert not re.search(r"\d\.\d", text.split("Ответ слушателя")[0]), \
+            f"{module_id}: scores with a decimal point in the page's heading"
+        from bs4 import BeautifulSoup
+
+        toc = BeautifulSoup(page, "html.parser").select_one("#toc").get_text(" ")
+        titles = step_titles(nbformat.read(MANIFEST.module(module_id).exercise_path(), 4))
+        assert titles, module_id
+        for title in set(titles.values()):
+            assert title in toc, f"{module_id}: the table of contents does not name «{title}»"
+
+
+# --- (b) counted nouns agree with their numbers in what the lessons print --------------------------
+# The nouns lessons count, in three forms: 1 пост, 2 поста, 5 постов.
+NOUNS = [
+    ("пост", "поста", "постов"), ("неделя", "недели", "недель"),
+    ("сообщество", "сообщества", "сообществ"), ("строка", "строки", "строк"),
+    ("организация", "организации", "организаций"), ("слушатель", "слушателя", "слушателей"),
+    ("балл", "балла", "баллов"), ("шаг", "шага", "шагов"), ("день", "дня", "дней"),
+    ("час", "часа", "часов"), ("минута", "минуты", "минут"),
+    ("публикация", "публикации", "публикаций"), ("подписчик", "подписчика", "подписчиков"),
+    ("новость", "новости", "новостей"), ("кампания", "кампании", "кампаний"),
+    ("рубрика", "рубрики", "рубрик"), ("человек", "человека", "человек"),
+]
+FORMS = {form: forms for forms in NOUNS for form in forms}
+# After these words a number takes the genitive (из 21 поста): such counts are not judged.
+GENITIVE = {"из", "до", "от", "около", "более", "менее", "свыше", "больше", "меньше", "с", "со",
+            "≤", "≥", "<", ">"}
+COUNT = re.compile(r"(?:(\w+|[≤≥<>])[ \u00a0])?(?<![\d,.:/\-–])(\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+)"
+                   r"(,\d+)?[ \u00a0](" + "|".join(sorted(FORMS, key=len, reverse=True)) +
+                   r")(?![а-яё])", re.I)
+
+
+def wrong_counts(text: str) -> list[str]:
+    """«N noun» pairs in ``text`` whose noun has the wrong form for N.
+
+    >>> wrong_counts("104 недель, 23 поста, 51 сообществ, 1 234 строки, 2,5 часа, из 21 поста, ≤ 1 дня")
+    ['104 недель', '51 сообществ']
+    """
+    bad = []
+    for match in COUNT.finditer(text):
+        before, digits, fraction, noun = match.groups()
+        if before and before.lower() in GENITIVE:
+            continue
+        one, few, many = FORMS[noun.lower()]
+        n = int(re.sub(r"\D", "", digits))
+        expected = few if fraction else plural_word(n, one, few, many)
+        if noun.lower() != expected:
+            bad.append(match.group(0)[len(before) + 1 if before else 0:])
+    return bad
+
+
+def _printed(nb) -> list[tuple[int, str]]:
+    """Every text a cell printed or displayed as text (not HTML tables or images)."""
+    found = []
+    for number, cell in enumerate(nb.cells, 1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                found.append((number, output.get("text", "")))
+            elif output.get("output_type") in ("execute_result", "display_data"):
+                data = output.get("data", {})
+                text = data.get("text/markdown") or data.get("text/plain") or ""
+                found.append((number, "".join(text) if isinstance(text, list) else text))
+    return found
+
+
+@pytest.fixture(scope="session")
+def executed_lessons() -> dict[Path, object]:
+    """Each lesson of the ready modules run once, top to bottom, in its own folder."""
+    from nbclient import NotebookClient
+
+    done = {}
+    for path in LESSONS:
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        done[path] = nb
+    return done
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LESSONS, ids=rel)
+def test_lesson_prints_counts_with_the_right_plural(path, executed_lessons):
+    nb = executed_lessons[path]
+    bad = [(n, w) for n, text in _printed(nb) for w in wrong_counts(text)]
+    bad += [(n, w) for n, c in enumerate(nb.cells, 1) if c.cell_type == "markdown"
+            for w in wrong_counts(c.source)]
+    assert not bad, f"wrong plural forms (cell, text): {bad[:10]}"
