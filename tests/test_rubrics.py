@@ -12,6 +12,7 @@ from infowork.course import ROOT
 RUBRICS = [
     ("solutions/01_content_planning/01_content_planning.ipynb", "announcement",
      "courses/01_content_planning/01_content_planning_posts.ipynb"),
+    ("solutions/02_audience/02_audience.ipynb", "audience_brief", None),
 ]
 
 _ASSIGNMENT = re.compile(r"^\d\. \*\*([^*:]+):", re.M)   # 1. **Факты …:**
@@ -41,3 +42,13 @@ def test_trainees_see_the_criteria_they_are_graded_by(solution, grade_id, lesson
                                       if c.cell_type == "markdown"))
     assert shown == criteria
 
+
+def test_model_audience_brief_meets_its_own_rubric():
+    """02_audience step 9: the model answer names a segment, a channel and two figures."""
+    nb = nbformat.read(ROOT / "solutions/02_audience/02_audience.ipynb", 4)
+    _, answer = _task_before(nb, "audience_brief")
+    model = answer.source.split("**Для преподавателя.**")[0]
+    assert "до 35" in model                                                # 1. segment
+    assert any(p in model for p in ("Telegram", "ВКонтакте", "Одноклассники"))  # 2. channel
+    assert re.search(r"послы|послов|молодёжн\w+ совет", model)                # 2. whose accounts
+    assert len(re.findall(r"\d+,\d %", model)) >= 2                          # 3. figures

@@ -7,7 +7,12 @@ One file per topic; a lesson imports what it needs (``from infowork.lessons impo
 - :mod:`~infowork.lessons.planning`: the content-plan checker and calendar view of module 01;
 - :mod:`~infowork.lessons.writing`: measures of a post (length, first line, hashtags) for VK vs
   Telegram;
-- :mod:`~infowork.lessons.quiz`: multiple-choice quizzes on ipywidgets (the copyright quiz).
+- :mod:`~infowork.lessons.quiz`: multiple-choice quizzes on ipywidgets (copyright; ad labelling
+  and the list of large pages);
+- :mod:`~infowork.lessons.audience`: multi-answer shares, cross-tables by row or column and age
+  weights of module 02 (the survey), with their explorers;
+- :mod:`~infowork.lessons.segments`: reader types, net growth per 100 members and account types
+  of module 02.
 
 None of them computes an answer an assignment grades.
 """
