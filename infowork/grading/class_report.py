@@ -24,6 +24,7 @@ import html
 import io
 import json
 import math
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -214,6 +215,14 @@ class StepStats:
     failed: int = 0
     correct: str | None = None       # the master's answer in a few words, when known
     groups: list[Group] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How the page names the step: «Шаг 2 (top5)» — the number the trainee sees and the
+        answer's name; the bare name when the docstring gives no step number."""
+        found = re.match(r"\s*Шаг\s+(\d+)", self.title or "")
+        name = self.grade_id.removeprefix("test_")
+        return f"Шаг {found.group(1)} ({name})" if found else name
 
     @property
     def rate(self) -> float:
@@ -567,7 +576,7 @@ def _charts(data: ClassData) -> dict[str, str]:
         steps = [s for s in data.steps if s.passed + s.failed]
         if steps:
             fig, ax = plt.subplots(figsize=(8, 0.45 * len(steps) + 1.4))
-            labels = [s.grade_id.removeprefix("test_") for s in steps][::-1]
+            labels = [s.label for s in steps][::-1]
             rates = [s.rate * 100 for s in steps][::-1]
             colours = [style.PALETTE["красный"] if r < 50 else style.PALETTE["оранжевый"]
                        if r < 80 else style.PALETTE["синий"] for r in rates]
@@ -645,7 +654,7 @@ def render(data: ClassData) -> str:
     for s in data.steps:
         total = s.passed + s.failed
         colour = "#D55E00" if s.rate < .5 else "#E69F00" if s.rate < .8 else "#0072B2"
-        parts.append(f"<tr><td>{_e(s.grade_id.removeprefix('test_'))}</td><td>{_e(s.title)}</td>"
+        parts.append(f"<tr><td>{_e(s.label)}</td><td>{_e(s.title)}</td>"
                      f'<td class="n">{_e(_num(s.points))}</td>'
                      f'<td class="n">{s.passed} из {total}</td>'
                      f'<td><div class="bar"><span style="width:{s.rate * 100:.0f}%;'
@@ -659,7 +668,7 @@ def render(data: ClassData) -> str:
         if not s.failed:
             continue
         any_failed = True
-        parts.append(f"<h3>{_e(s.grade_id.removeprefix('test_'))}: не справились "
+        parts.append(f"<h3>{_e(s.label)}: не справились "
                      f"{_e(plural(s.failed, 'слушатель', 'слушателя', 'слушателей'))}</h3>")
         if s.title:
             parts.append(f'<p class="muted">{_e(s.title)}</p>')

@@ -13,6 +13,7 @@ import csv
 import json
 import re
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["TraineeResult", "Report", "CSV_COLUMNS", "scores_from_gradebook", "format_table",
@@ -181,13 +182,39 @@ def _rows(report: Report) -> list[dict[str, str]]:
     return rows
 
 
-def _missed_steps(result: TraineeResult) -> str:
-    """The steps a trainee did not get, by name (test_top5 -> top5); «все» when none passed."""
+@lru_cache(maxsize=None)
+def step_numbers(assignment: str) -> dict[str, int]:
+    """Check grade id -> its step number in the master copy of ``assignment`` (from the
+    «## Шаг N» headings); empty when the master copy is not there."""
+    import nbformat
+
+    from infowork.course import ROOT
+
+    path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    if not path.is_file():
+        return {}
+    titles = step_titles(nbformat.read(path, as_version=4))
+    return {grade_id: int(title.split()[1].rstrip(".")) for grade_id, title in titles.items()}
+
+
+def _missed_steps(result: TraineeResult, assignment: str = "") -> str:
+    """The steps a trainee did not get: «1 (young_share), 3 (top5)» — the step number the
+    trainee sees and the answer's name in the notebook; «все» when none passed.
+
+    >>> r = TraineeResult("ivanov", "Иванов", ["ivanov.ipynb"], 9, 12,
+    ...                   failed_checks=["test_top5", "test_chart"])
+    >>> _missed_steps(r)
+    'top5, chart'
+    """
     if not result.graded or not result.failed_checks:
         return "—"
     if result.score == 0:
         return "все"
-    return ", ".join(c.removeprefix("test_") for c in result.failed_checks)
+    numbers = step_numbers(assignment) if assignment else {}
+    named = [(numbers.get(c), c.removeprefix("test_")) for c in result.failed_checks]
+    if all(n is not None for n, _ in named):
+        return ", ".join(f"{n} ({name})" for n, name in sorted(named))
+    return ", ".join(name for _, name in named)
 
 
 def format_table(report: Report) -> str:
@@ -195,14 +222,14 @@ def format_table(report: Report) -> str:
     appears only when the assignment has manually graded answers."""
     with_manual = any(r.manual_max for r in report.results)
     header = ["№", "слушатель", "файл", "баллы", "из", *(["ручная"] if with_manual else []),
-              "не засчитано", "замечания"]
+              "не засчитаны шаги", "замечания"]
     by_student = {r.student: r for r in report.results}
     lines = []
     for i, row in enumerate(_rows(report), start=1):
         r = by_student.get(row["слушатель"])
         manual = [_manual(r) if r else "—"] if with_manual else []
         lines.append([str(i), row["слушатель"] or "—", row["файл"], row["баллы"] or "—",
-                      row["из"] or "—", *manual, _missed_steps(r) if r else "—",
+                      row["из"] or "—", *manual, _missed_steps(r, report.assignment) if r else "—",
                       row["замечания"] or "—"])
     left = {1, 2, len(header) - 2, *([5] if with_manual else [])}
     widths = [max(len(r[k]) for r in [header, *lines]) for k in range(len(header) - 1)]
