@@ -159,3 +159,38 @@ def prepared_course(tmp_path_factory):
         return grading.prepare_course(folder, assignment, grading.SOURCE_ROOT, limits)
 
     return make
+
+
+# --- what the lessons print, checked while nbval runs them ----------------------------------------
+# nbval runs every lesson once (pyproject.toml's testpaths). The checks of what a lesson prints
+# (tests/test_russian_text.py: counted nouns agree with their numbers) read the outputs of that
+# run instead of executing every lesson a second time: each nbval cell of a lesson checks its own
+# outputs after it ran. This conftest is loaded for the whole run (tests/ is a testpath), and the
+# hook below wraps the lesson cells nbval collected under courses/.
+
+def lesson_output_problems(path: Path, outputs) -> list[str]:
+    """What is wrong in the outputs one cell of the lesson ``path`` printed (test_russian_text's
+    checks of printed text); [] when all is right."""
+    from test_russian_text import LESSONS, printed_texts, wrong_counts
+
+    if path not in LESSONS:
+        return []
+    return [f"неверная форма слова: «{w}»" for text in printed_texts(outputs)
+            for w in wrong_counts(text)]
+
+
+def _checked_cell(item, path: Path, run):
+    def runtest():
+        run()
+        problems = lesson_output_problems(path, item.test_outputs or [])
+        if problems:
+            raise AssertionError(f"{path.relative_to(ROOT)}, {item.name}: " + "; ".join(problems))
+    return runtest
+
+
+def pytest_collection_modifyitems(session, config, items):
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if (path.suffix == ".ipynb" and hasattr(item, "test_outputs")
+                and (ROOT / "courses") in path.parents):
+            item.runtest = _checked_cell(item, path, item.runtest)

@@ -148,11 +148,13 @@ def test_make_help_is_russian():
 
 # --- feedback pages ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def feedback_pages(tmp_path_factory) -> dict[str, str]:
-    """One blank exercise of each ready module graded: its feedback page's HTML."""
+def feedback_pages(tmp_path_factory, prepared_course) -> dict[str, str]:
+    """One blank exercise of each ready module graded: its feedback page's HTML. The course
+    folders are copies of conftest's prepared ones (nbgrader's generate_assignment runs once)."""
     from infowork import grading
 
     pages = {}
+    limits = grading.Limits(timeout=120)
     for module in READY:
         if not module.assignment:
             continue
@@ -160,8 +162,9 @@ def feedback_pages(tmp_path_factory) -> dict[str, str]:
         (root / "inbox").mkdir()
         (root / "inbox" / f"petrov_{module.id}.ipynb").write_bytes(
             module.exercise_path().read_bytes())
+        prepared_course(root / "course", module.id, limits)
         grading.grade_folder(module.id, root / "inbox", course_root=root / "course",
-                             feedback_dir=root / "feedback", limits=grading.Limits(timeout=120),
+                             feedback_dir=root / "feedback", limits=limits,
                              progress=lambda text: None)
         pages[module.id] = (root / "feedback" / f"petrov_{module.id}.html").read_text(
             encoding="utf-8")
@@ -240,39 +243,56 @@ def wrong_counts(text: str) -> list[str]:
     return bad
 
 
-def _printed(nb) -> list[tuple[int, str]]:
-    """Every text a cell printed or displayed as text (not HTML tables or images)."""
+def printed_texts(outputs) -> list[str]:
+    """Every text a cell's ``outputs`` printed or displayed as text (not HTML tables or images)."""
     found = []
-    for number, cell in enumerate(nb.cells, 1):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                found.append((number, output.get("text", "")))
-            elif output.get("output_type") in ("execute_result", "display_data"):
-                data = output.get("data", {})
-                text = data.get("text/markdown") or data.get("text/plain") or ""
-                found.append((number, "".join(text) if isinstance(text, list) else text))
+    for output in outputs:
+        if output.get("output_type") == "stream":
+            text = output.get("text", "")
+        elif output.get("output_type") in ("execute_result", "display_data"):
+            data = output.get("data", {})
+            text = data.get("text/markdown") or data.get("text/plain") or ""
+        else:
+            continue
+        found.append("".join(text) if isinstance(text, list) else text)
     return found
 
 
-@pytest.fixture(scope="session")
-def executed_lessons() -> dict[Path, object]:
-    """Each lesson of the ready modules run once, top to bottom, in its own folder."""
-    from nbclient import NotebookClient
+# What the lessons print is checked on nbval's own run of each lesson (one run, not two): the
+# hook in tests/conftest.py gives every lesson cell's outputs to conftest.lesson_output_problems,
+# which applies wrong_counts to printed_texts. The tests below prove that chain can fail, and
+# check the lessons' markdown, which needs no run.
+def test_a_wrong_plural_printed_by_a_lesson_cell_fails_it():
+    from conftest import lesson_output_problems
 
-    done = {}
-    for path in LESSONS:
-        nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-        done[path] = nb
-    return done
+    outputs = [{"output_type": "stream", "name": "stdout", "text": "Всего 104 недель.\n"},
+               {"output_type": "execute_result", "data": {"text/plain": "'21 постов'"}},
+               {"output_type": "display_data", "data": {"text/plain": ["51 ", "сообществ"]}},
+               {"output_type": "display_data", "data": {"text/html": "<b>5 пост</b>"}}]
+    assert LESSONS
+    assert lesson_output_problems(LESSONS[0], outputs) == [
+        "неверная форма слова: «104 недель»", "неверная форма слова: «21 постов»",
+        "неверная форма слова: «51 сообществ»"]
+    right = [{"output_type": "stream", "name": "stdout", "text": "104 недели, 21 пост"}]
+    assert lesson_output_problems(LESSONS[0], right) == []
+    assert lesson_output_problems(ROOT / "solutions" / "x.ipynb", outputs) == [], \
+        "only lessons are judged, as before"
 
 
-@pytest.mark.slow
+def test_every_lesson_cell_is_checked_when_nbval_runs_it(request):
+    """The hook is on for the lessons nbval collects in this run (when it runs them)."""
+    import conftest
+
+    lesson_cells = [i for i in request.session.items if Path(str(i.path)).resolve() in LESSONS]
+    if not lesson_cells:
+        pytest.skip("no lesson is run in this pytest run (e.g. a single test file)")
+    for item in lesson_cells:
+        assert item.runtest.__qualname__.startswith(conftest._checked_cell.__name__), item.nodeid
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=rel)
-def test_lesson_prints_counts_with_the_right_plural(path, executed_lessons):
-    nb = executed_lessons[path]
-    bad = [(n, w) for n, text in _printed(nb) for w in wrong_counts(text)]
-    bad += [(n, w) for n, c in enumerate(nb.cells, 1) if c.cell_type == "markdown"
-            for w in wrong_counts(c.source)]
+def test_lesson_markdown_counts_have_the_right_plural(path):
+    nb = nbformat.read(path, as_version=4)
+    bad = [(n, w) for n, c in enumerate(nb.cells, 1) if c.cell_type == "markdown"
+           for w in wrong_counts(c.source)]
     assert not bad, f"wrong plural forms (cell, text): {bad[:10]}"

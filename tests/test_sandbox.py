@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -81,8 +82,17 @@ def graded(tmp_path_factory):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(5)
-    corpus = corpus_sandbox.submissions(course / "release" / ASSIGNMENT, inbox=inbox,
-                                        port=listener.getsockname()[1])
+    # The daemon's sleeper carries a mark of this run only: test_hostile_class grades the same
+    # corpus, maybe at this very moment on another pytest-xdist worker, and its sleepers are not
+    # this run's leftovers.
+    shared_mark = corpus_sandbox.SLEEPER_MARK
+    mark = f"{shared_mark}-{uuid.uuid4().hex}"
+    corpus_sandbox.SLEEPER_MARK = mark
+    try:
+        corpus = corpus_sandbox.submissions(course / "release" / ASSIGNMENT, inbox=inbox,
+                                            port=listener.getsockname()[1])
+    finally:
+        corpus_sandbox.SLEEPER_MARK = shared_mark
     for name, (data, _) in corpus.items():
         (inbox / name).write_bytes(data)
     release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -100,7 +110,7 @@ def graded(tmp_path_factory):
         del os.environ[SECRET_NAME]
         listener.close()
     left = {pid: cmd for pid, (_, state, cmd) in host_processes().items()
-            if state != "Z" and (corpus_sandbox.SLEEPER_MARK in cmd or str(course) in cmd)}
+            if state != "Z" and (mark in cmd or str(course) in cmd)}
     notebooks = {r.student: nbformat.read(course / "autograded" / r.student / ASSIGNMENT /
                                           f"{ASSIGNMENT}.ipynb", 4)
                  for r in report.results if r.graded}
