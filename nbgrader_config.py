@@ -68,3 +68,8 @@ c.ClearSolutions.code_stub = {"python": "# ВАШ КОД ЗДЕСЬ\nraise NotIm
 c.ClearSolutions.text_stub = "ВАШ ОТВЕТ ЗДЕСЬ"
 c.OverwriteCells.missing_cell_notification = (
     "Эта ячейка ({cell_id}) была удалена из работы, при проверке её вернули на место.\n\n")
+
+# What a run of a master notebook leaves beside it is not part of the assignment: nbgrader would
+# copy a card saved to out/ into exercises/ and into each grading folder (where it is read-only
+# in the sandbox, so a trainee's own save_card would fail). nbgrader's defaults plus out/.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "out"]

@@ -10,8 +10,10 @@ Nothing here pickles: a value becomes a tree of JSON nodes (:func:`encode`) and 
 it (:func:`decode`). Numbers, strings, None, lists, tuples, sets, dicts, dates, numpy scalars and
 arrays, pandas Series, DataFrames and indexes keep their types, dtypes and labels; a matplotlib
 Axes becomes a snapshot of what checks read (bars, lines, texts, titles, labels, ticks, limits,
-the figure's source line) and is rebuilt as a real Axes; a function is wrapped so that each call
-records its result under a digest of its arguments. Anything else, or more than
+the figure's source line) and is rebuilt as a real Axes; a file path (:class:`pathlib.PurePath`,
+what ``style.save_card`` returns) is sent as the file's bytes, read in the kernel, and comes back
+as a :class:`SavedFile` whose picture size the replay measures from those bytes itself; a
+function is wrapped so that each call records its result under a digest of its arguments. Anything else, or more than
 :data:`MAX_ITEMS` values, is recorded as not transferable, and its check fails in the replay.
 
 >>> import pandas as pd
@@ -32,11 +34,15 @@ import hashlib
 import json
 import math
 import os
+import struct
+import zlib
 from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import Any
 
 __all__ = ["MIME", "GRADING_MARK", "MAX_ITEMS", "NotTransferable", "encode", "decode",
-           "canonical", "digest", "emit", "grading", "Recorded", "probe"]
+           "canonical", "digest", "emit", "grading", "Recorded", "probe", "SavedFile", "saved_file",
+           "MAX_FILE_BYTES"]
 
 #: MIME type of an answer record in a test cell's outputs.
 MIME = "application/vnd.infowork.answer+json"
@@ -46,6 +52,8 @@ GRADING_MARK = "INFOWORK_GRADING"
 MAX_ITEMS = 1_000_000
 #: At most this many characters of JSON in one record.
 MAX_CHARS = 32_000_000
+#: At most this many bytes of a saved file (a card) travel with its answer.
+MAX_FILE_BYTES = 8_000_000
 
 
 class NotTransferable(ValueError):
@@ -147,6 +155,10 @@ def encode(value: Any, budget: _Budget | None = None) -> dict:
         from infowork import answers_chart
 
         return answers_chart.snapshot(value, budget)
+    if isinstance(value, PurePath):
+        return _encode_file(value)
+    if isinstance(value, SavedFile):
+        return value._node()
     raise NotTransferable(f"тип {type(value).__module__}.{type(value).__qualname__}")
 
 
@@ -352,6 +364,8 @@ def _decode(node, depth: int = 0):
         from infowork import answers_chart
 
         return answers_chart.rebuild(node)
+    if t == "file":
+        return SavedFile._from_node(node)
     raise NotTransferable(f"неизвестный вид записи {str(t)[:40]}")
 
 
@@ -452,6 +466,110 @@ def _decode_column(node, depth: int):
         out[:] = items
         return out
     raise NotTransferable("запись столбца повреждена")
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved files (cards)
+
+def _encode_file(path: PurePath) -> dict:
+    """A file answer: its path as written and its bytes as they are on disk now (base64)."""
+    import base64
+
+    text = PurePath.__str__(path)  # the path it holds, whatever a subclass says it is
+    node = {"t": "file", "path": text, "exists": False, "data": None, "size": 0}
+    try:
+        real = Path(text)
+        if real.is_file():
+            size = real.stat().st_size
+            node.update(exists=True, size=int(size))
+            if size <= MAX_FILE_BYTES:
+                with open(real, "rb") as handle:
+                    node["data"] = base64.b64encode(handle.read(MAX_FILE_BYTES + 1)).decode("ascii")
+    except OSError:
+        pass
+    return node
+
+
+class SavedFile:
+    """A file an answer names, as the check sees it: where it was (``path``, as written),
+    whether it existed (``exists``) and its bytes (``data``, None when missing or larger than
+    :data:`MAX_FILE_BYTES`). :meth:`png_size` reads the picture size from the bytes, so the
+    replay measures the card itself instead of trusting a number from the kernel.
+
+    >>> import tempfile, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from infowork import style
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> card = style.save_card(fig, Path(tempfile.mkdtemp()) / "card.png", size="wide")
+    >>> saved = decode(json.loads(json.dumps(encode(card))))
+    >>> saved.exists, saved.png_size(), saved.name
+    (True, (1280, 720), 'card.png')
+    >>> missing = saved_file(Path("нет/такого.png"))
+    >>> missing.exists, missing.png_size()
+    (False, None)
+    >>> plt.close(fig)
+    """
+
+    def __init__(self, path: str, exists: bool, data: bytes | None, size: int = 0):
+        self.path, self.exists, self.data, self.size = path, exists, data, size
+
+    @property
+    def name(self) -> str:
+        return PurePath(self.path).name
+
+    def png_size(self) -> tuple[int, int] | None:
+        """(width, height) in pixels of a whole, valid PNG; None for anything else."""
+        data = self.data
+        if not data or data[:8] != b"\x89PNG\r\n\x1a\n":
+            return None
+        pos, size, seen_end = 8, None, False
+        while pos + 12 <= len(data):
+            length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+            body = data[pos + 8:pos + 8 + length]
+            if len(body) != length or pos + 12 + length > len(data):
+                return None
+            (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+            if zlib.crc32(kind + body) != crc:
+                return None
+            if size is None:
+                if kind != b"IHDR" or length != 13:
+                    return None
+                size = struct.unpack(">II", body[:8])
+            if kind == b"IEND":
+                seen_end = True
+                break
+            pos += 12 + length
+        return (int(size[0]), int(size[1])) if size and seen_end and min(size) > 0 else None
+
+    def _node(self) -> dict:
+        import base64
+
+        return {"t": "file", "path": self.path, "exists": bool(self.exists), "size": self.size,
+                "data": None if self.data is None else base64.b64encode(self.data).decode("ascii")}
+
+    @classmethod
+    def _from_node(cls, node: dict) -> "SavedFile":
+        import base64
+
+        data = node.get("data")
+        return cls(_typed(node["path"], str), _typed(node["exists"], bool),
+                   None if data is None else base64.b64decode(_typed(data, str), validate=True),
+                   _typed(node.get("size", 0), int))
+
+    def __repr__(self) -> str:
+        return f"SavedFile({self.path!r}, exists={self.exists})"
+
+
+def saved_file(value) -> SavedFile:
+    """The file an answer names, read now (a path, in the kernel) or as it was sent (a
+    :class:`SavedFile`, in the replay). Only a path object is read from disk, never a string:
+    a string answer would be read in the replay from the grader's folder."""
+    if isinstance(value, SavedFile):
+        return value
+    if isinstance(value, PurePath):
+        return SavedFile._from_node(_encode_file(value))
+    raise TypeError("not a path")
 
 
 # ---------------------------------------------------------------------------------------------

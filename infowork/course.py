@@ -131,6 +131,7 @@ BREAKS = (("кофе-брейк", 15), ("обед", 60), ("кофе-брейк",
 NEAR_EMPTY = 1 / 3   # a last day with less than this share of the busiest day is rebalanced
 STEP = 15            # day lengths are tried in steps of a quarter of an hour
 TAIL = 15            # a session may run this much longer than SESSION to finish a block
+MIN_PIECE = 20       # no piece of a lesson or practice shorter than this before a break or a new day
 
 Day = list[tuple[str, str, int]]
 
@@ -155,7 +156,9 @@ def _pack(blocks: list[tuple[str, list[tuple[str, int]]]], budget: int,
             free = budget
         for kind, minutes in parts:
             while minutes > 0:
-                if free == 0:
+                # A sliver at the end of a day goes to the next day, if the days allow it.
+                if free == 0 or (free < MIN_PIECE < minutes and free <= slack):
+                    slack -= free
                     days.append([])
                     free = budget
                 part = min(minutes, free)
@@ -222,7 +225,14 @@ def day_timetable(day: Day, start: int = DAY_START) -> list[tuple[int, int, str,
     for index, (module_id, kind, minutes) in enumerate(day):
         while minutes > 0:
             room = max(SESSION - since_break, 0)
+            if since_break and room < MIN_PIECE and minutes - room > TAIL:
+                room = 0  # no sliver before the break: the break comes a little earlier
             part = minutes if minutes - room <= TAIL else room
+            if part == 0:
+                title, length = next(breaks, ("перерыв", 15))
+                rows.append((clock, clock + length, title, None))
+                clock, since_break = clock + length, 0
+                continue
             rows.append((clock, clock + part, module_id, kind))
             clock, since_break, minutes = clock + part, since_break + part, minutes - part
             if since_break >= SESSION and (minutes > 0 or index < len(day) - 1):

@@ -182,3 +182,15 @@ def test_grading_commands_refuse_to_run_inside_a_notebook_being_graded(argv, mon
     monkeypatch.setenv(GRADING_MARK, "1")
     assert cli.main(argv) == 2
     assert "запущена из блокнота, который сейчас проверяется" in capsys.readouterr().err
+
+
+def test_no_sliver_of_a_lesson_or_practice_before_a_break_or_a_new_day():
+    """A 5-minute piece of a lesson before lunch is not a plan an instructor can run."""
+    from infowork.course import MIN_PIECE, day_timetable, load_manifest, schedule
+
+    manifest = load_manifest()
+    for programme in manifest.programmes:
+        for day in schedule(manifest, programme):
+            for start, end, module_id, kind in day_timetable(day):
+                if kind is not None:
+                    assert end - start >= MIN_PIECE, (programme.days, module_id, kind, start)

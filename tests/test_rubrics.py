@@ -13,6 +13,7 @@ RUBRICS = [
     ("solutions/01_content_planning/01_content_planning.ipynb", "announcement",
      "courses/01_content_planning/01_content_planning_posts.ipynb"),
     ("solutions/02_audience/02_audience.ipynb", "audience_brief", None),
+    ("solutions/03_infographics/03_infographics.ipynb", "chart_critique", None),
 ]
 
 _ASSIGNMENT = re.compile(r"^\d\. \*\*([^*:]+):", re.M)   # 1. **Факты …:**
@@ -52,3 +53,22 @@ def test_model_audience_brief_meets_its_own_rubric():
     assert any(p in model for p in ("Telegram", "ВКонтакте", "Одноклассники"))  # 2. channel
     assert re.search(r"послы|послов|молодёжн\w+ совет", model)                # 2. whose accounts
     assert len(re.findall(r"\d+,\d %", model)) >= 2                          # 3. figures
+
+
+def test_model_chart_critique_meets_its_own_rubric():
+    """03_infographics step 9: the model critique names the trick, the real figures and a fix,
+    and its figures are the ones the chart's data give."""
+    from infowork import data
+    from infowork.russian import number
+
+    nb = nbformat.read(ROOT / "solutions/03_infographics/03_infographics.ipynb", 4)
+    _, answer = _task_before(nb, "chart_critique")
+    model = " ".join(answer.source.split("**Для преподавателя.**")[0].split())
+    assert re.search(r"(ось|осью|шкала)\W.*не с нуля, а с 2 400", model)      # 1. the trick
+    per_year = data.load("requests")["received_at"].dt.year.value_counts()
+    growth = (per_year[2025] / per_year[2024] - 1) * 100                   # 2. real figures
+    looks = (per_year[2025] - 2400) / (per_year[2024] - 2400)
+    for figure in (f"{number(per_year[2024])} в 2024", f"{number(per_year[2025])} в 2025",
+                   f"на {number(growth, 1)} %", f"примерно в {round(looks)} раз"):
+        assert figure.replace("\u00a0", " ") in model.replace("\u00a0", " "), figure
+    assert re.search(r"ось с нуля|начать ось с нуля", model)                # 3. the fix

@@ -8,12 +8,14 @@ nbgrader's gradebook) for a function that reads the expected values from the che
 """
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import html
 import json
 import re
 import time
+from pathlib import Path
 
 import matplotlib
 
@@ -260,6 +262,58 @@ def test_replay_fails_a_wrong_answer_and_a_missing_one(rehearsals):
     assert "не передан" in verdict.replay_cell(r.sources[key], right[:1], base)
     changed = right + [answers.record("n_orgs", len(orgs) + 1)]
     assert "менялся" in verdict.replay_cell(r.sources[key], changed, base)
+
+
+def _card_records(path, size: str | None, square_values=None) -> list[dict]:
+    """The records a kernel sends for 03_infographics step 8: ax_card, and card_path after the
+    card was saved at ``size`` (None: not saved at all)."""
+    requests = data.load("requests")
+    slow = ((requests["days_to_answer"] > 7).groupby(requests["channel"], observed=True).mean()
+            * 100).sort_values()
+    fig, ax = plt.subplots()
+    ax.barh(slow.index.astype(str), square_values if square_values is not None else slow.values)
+    style.title(ax, "По e-mail ответа ждут дольше")
+    style.source(fig, "горячая линия")
+    if size is not None:
+        style.save_card(fig, path, size=size)
+    records = [answers.record("card_path", path), answers.record("ax_card", ax)]
+    plt.close(fig)
+    return json.loads(json.dumps(records))
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m.id == "03_infographics"],
+                         ids=lambda m: m.id)
+def test_a_saved_card_is_measured_outside_the_kernel(module, rehearsals, tmp_path, monkeypatch):
+    """The card's file travels as its bytes; the replay reads the picture size from them."""
+    r = rehearsals[module.id]
+    key, base = (module.id, "test_card"), r.base[module.id]
+    monkeypatch.chdir(tmp_path)  # the kernel's folder: out/card.png is relative to it
+    card = Path("out") / "card.png"
+
+    right = _card_records(card, "square")
+    assert right[0]["kind"] == "file" and "width" not in right[0]["node"]  # no size from the kernel
+    assert verdict.replay_cell(r.sources[key], right, base) is None
+
+    card.unlink()  # the replay does not look at the disk: the record holds the bytes
+    assert verdict.replay_cell(r.sources[key], right, base) is None
+
+    missing = _card_records(card, None)
+    assert "файла out/card.png нет" in verdict.replay_cell(r.sources[key], missing, base)
+
+    wide = _card_records(card, "wide")
+    assert "1280×720" in verdict.replay_cell(r.sources[key], wide, base)
+
+    forged = copy.deepcopy(right)  # a PNG header that says 1080×1080 over a cut-off file
+    raw = base64.b64decode(forged[0]["node"]["data"])
+    forged[0]["node"]["data"] = base64.b64encode(raw[:200]).decode("ascii")
+    assert "не картинка PNG" in verdict.replay_cell(r.sources[key], forged, base)
+
+    text = copy.deepcopy(right)
+    text[0] = json.loads(json.dumps(answers.record("card_path", "out/card.png")))
+    assert "путь к файлу карточки" in verdict.replay_cell(r.sources[key], text, base)
+
+    wrong_bars = _card_records(card, "square", square_values=[1, 2, 3, 4, 5, 6])
+    assert "не совпадает с данными" in verdict.replay_cell(r.sources[key], wrong_bars, base)
 
 
 # ---------------------------------------------------------------------------------------------

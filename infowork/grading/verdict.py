@@ -38,6 +38,7 @@ import copy
 import io
 import json
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,6 +287,16 @@ def rehearse(masters: dict[str, Any]) -> Rehearsal:
     import matplotlib.pyplot as plt
 
     out = Rehearsal()
+    # Files the master writes (a card in out/) land in a folder of their own, not in the
+    # grading process's folder, which may be read-only or shared.
+    with tempfile.TemporaryDirectory(prefix="infowork-rehearsal-") as folder, \
+            contextlib.chdir(folder):
+        _rehearse_all(masters, out, plt)
+    out.seconds = time.monotonic() - started
+    return out
+
+
+def _rehearse_all(masters: dict[str, Any], out: "Rehearsal", plt) -> None:
     for name, nb in masters.items():
         base = {"__name__": "__main__", "__builtins__": builtins}
         full = dict(base)
@@ -313,8 +324,6 @@ def rehearse(masters: dict[str, Any]) -> Rehearsal:
                     out.errors.append(f"{name}, ячейка {code_cells.index(cell) + 1}: {reason}")
         out.base[name] = {k: v for k, v in base.items() if k != "__builtins__"}
         plt.close("all")
-    out.seconds = time.monotonic() - started
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,11 @@ One file per topic; a lesson imports what it needs (``from infowork.lessons impo
 - :mod:`~infowork.lessons.audience`: multi-answer shares, cross-tables by row or column and age
   weights of module 02 (the survey), with their explorers;
 - :mod:`~infowork.lessons.segments`: reader types, net growth per 100 members and account types
-  of module 02.
+  of module 02;
+- :mod:`~infowork.lessons.charts`: one question drawn as several chart types, the y-axis
+  slider and other honest-axes demonstrations of module 03;
+- :mod:`~infowork.lessons.cards`: the social-media card builder, distributions (median vs
+  mean) and the picture-rights checklist of module 03.
 
 None of them computes an answer an assignment grades.
 """
