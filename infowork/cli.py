@@ -88,8 +88,12 @@ class _RussianParser(argparse.ArgumentParser):
                      f"Справка: {self.prog} --help\n")
 
 
-def _russian_parser(**kwargs) -> argparse.ArgumentParser:
+def russian_parser(**kwargs) -> argparse.ArgumentParser:
+    """An ArgumentParser whose help headings and errors are Russian (also for scripts/)."""
     return _RussianParser(**kwargs)
+
+
+_russian_parser = russian_parser
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,6 @@ scores are identical and the physical floor (the trainees' own cell time over th
 """
 from __future__ import annotations
 
-import argparse
 import resource
 import shutil
 import sys
@@ -24,9 +23,15 @@ sys.path.insert(0, str(ROOT))
 
 from infowork import data  # noqa: E402
 from infowork.datagen import generate  # noqa: E402
+from infowork.cli import russian_parser  # noqa: E402
 from infowork.russian import plural_word  # noqa: E402
 
 LOAD_GOAL_SECONDS = 2.0
+
+
+def _ru(value: float, spec: str) -> str:
+    """A figure formatted by ``spec`` with the decimal comma a Russian reader expects."""
+    return format(value, spec).replace(".", ",")
 
 
 def _max_rss_mb(who: int) -> float:
@@ -120,26 +125,26 @@ def bench_grading(class_size: int, assignment: str = "01_content_planning") -> N
             scores[label] = {r.student: r.score for r in report.results}
             if label == "jobs1":
                 cells = _cell_seconds(course, assignment)
-    print(f"  nbgrader autograde (весь класс)      {seconds['stock']:7.1f} с")
-    print(f"  infowork grade --jobs 1              {seconds['jobs1']:7.1f} с  "
-          f"({seconds['jobs1'] / seconds['stock']:.2f} от nbgrader)")
-    print(f"  infowork grade (--jobs {cores})            {seconds['all']:7.1f} с  "
-          f"({seconds['all'] / seconds['stock']:.2f} от nbgrader, "
-          f"{seconds['all'] / seconds['jobs1']:.2f} от --jobs 1)")
+    print(f"  nbgrader autograde (весь класс)      {_ru(seconds['stock'], '7.1f')} с")
+    print(f"  infowork grade --jobs 1              {_ru(seconds['jobs1'], '7.1f')} с  "
+          f"({_ru(seconds['jobs1'] / seconds['stock'], '.2f')} от nbgrader)")
+    print(f"  infowork grade (--jobs {cores})            {_ru(seconds['all'], '7.1f')} с  "
+          f"({_ru(seconds['all'] / seconds['stock'], '.2f')} от nbgrader, "
+          f"{_ru(seconds['all'] / seconds['jobs1'], '.2f')} от --jobs 1)")
     same = scores["jobs1"] == scores["all"]
     print(f"  баллы --jobs 1 и --jobs {cores}: {'совпадают' if same else 'РАЗЛИЧАЮТСЯ'}; "
           f"с nbgrader: {'совпадают' if scores['stock'] == scores['all'] else 'РАЗЛИЧАЮТСЯ'}")
     floor = cells / cores
-    print(f"  физический предел: время ячеек слушателей {cells:.1f} с / "
+    print(f"  физический предел: время ячеек слушателей {_ru(cells, '.1f')} с / "
           f"{cores} {plural_word(cores, 'ядро', 'ядра', 'ядер')} = "
-          f"{floor:.1f} с; проверка со всеми ядрами медленнее его в "
-          f"{seconds['all'] / floor if floor else float('inf'):.1f} раза")
-    print(f"  пик памяти процесса проверки и ядер: {_max_rss_mb(resource.RUSAGE_CHILDREN):.0f} МБ "
+          f"{_ru(floor, '.1f')} с; проверка со всеми ядрами медленнее его в "
+          f"{_ru(seconds['all'] / floor if floor else float('inf'), '.1f')} раза")
+    print(f"  пик памяти процесса проверки и ядер: {_ru(_max_rss_mb(resource.RUSAGE_CHILDREN), '.0f')} МБ "
           f"(предел на процесс {grading.Limits().memory_mb} МБ)")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Замеры комплекта")
+    parser = russian_parser(prog="scripts/benchmark.py", description="Замеры комплекта")
     parser.add_argument("--class-size", type=int, default=20,
                         help="сколько работ проверить для замера (0 — не проверять)")
     parser.add_argument("--selfcheck", action="store_true",
@@ -160,21 +165,21 @@ def main(argv: list[str] | None = None) -> int:
         megabytes = frame.memory_usage(deep=True).sum() / 1024 / 1024
         memory += megabytes
         rows = plural_word(len(frame), "строка", "строки", "строк")
-        print(f"  {name:<16} {len(frame):>7} {rows:<6} {seconds:6.3f} с  {megabytes:6.1f} МБ")
+        print(f"  {name:<16} {len(frame):>7} {rows:<6} {_ru(seconds, '6.3f')} с  {_ru(megabytes, '6.1f')} МБ")
     verdict = "в пределах цели" if total <= LOAD_GOAL_SECONDS else "ДОЛЬШЕ цели"
-    print(f"  {'всего':<16} {'':>7}        {total:6.3f} с  {memory:6.1f} МБ "
-          f"({verdict}: {LOAD_GOAL_SECONDS:.0f} с)")
+    print(f"  {'всего':<16} {'':>7}        {_ru(total, '6.3f')} с  {_ru(memory, '6.1f')} МБ "
+          f"({verdict}: {_ru(LOAD_GOAL_SECONDS, '.0f')} с)")
     print(f"Пик памяти процесса после загрузки всех наборов: "
-          f"{_max_rss_mb(resource.RUSAGE_SELF):.0f} МБ")
+          f"{_ru(_max_rss_mb(resource.RUSAGE_SELF), '.0f')} МБ")
 
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         paths = generate(folder)
         seconds = time.perf_counter() - start
-    print(f"Генератор: {len(paths)} файлов за {seconds:.2f} с")
+    print(f"Генератор: {len(paths)} файлов за {_ru(seconds, '.2f')} с")
 
     size = sum(p.stat().st_size for p in data.DATASETS_DIR.rglob("*") if p.is_file())
-    print(f"Размер папки datasets/: {size / 1024 / 1024:.1f} МБ (предел 25 МБ)")
+    print(f"Размер папки datasets/: {_ru(size / 1024 / 1024, '.1f')} МБ (предел 25 МБ)")
     if args.class_size > 0:
         bench_grading(args.class_size)
     return 0
@@ -201,7 +206,7 @@ def bench_selfcheck(assignment: str = "01_content_planning", repeats: int = 2) -
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 busy = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
                 when = "первая (пустой кэш)" if run == 0 else f"повторная {run}"
-                print(f"  {when:<20} {label:<10} {seconds:6.2f} с, процессор {busy:5.2f} с "
+                print(f"  {when:<20} {label:<10} {_ru(seconds, '6.2f')} с, процессор {_ru(busy, '5.2f')} с "
                       f"(код {done.returncode})")
     return 0
 
