@@ -32,7 +32,7 @@ PY_CHECK = $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/de
 
 # A failed or interrupted install removes .venv: the next run starts afresh instead of reusing a
 # half-built environment (a venv without pip, half-installed packages).
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	@$(PY_CHECK)
 	@fail() { rm -rf $(VENV); echo "$$1" >&2; \
 	    echo "Недоустановленное окружение .venv удалено: следующий make начнёт установку заново." >&2; \
@@ -47,6 +47,8 @@ $(STAMP): requirements.txt pyproject.toml
 	    || fail "Не удалось установить пакеты из requirements.txt (нет интернета?)."; \
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . \
 	    || fail "Не удалось установить пакет infowork."; \
+	mkdir -p $(VENV)/share/jupyter/lab/settings; \
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json; \
 	touch $(STAMP)
 
 lab: $(STAMP)
