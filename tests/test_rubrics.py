@@ -4,6 +4,7 @@ step whose criteria no lesson shows (lesson None) is checked against its task al
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 
 from infowork.course import ROOT
@@ -14,6 +15,7 @@ RUBRICS = [
      "courses/01_content_planning/01_content_planning_posts.ipynb"),
     ("solutions/02_audience/02_audience.ipynb", "audience_brief", None),
     ("solutions/03_infographics/03_infographics.ipynb", "chart_critique", None),
+    ("solutions/04_analytics/04_analytics.ipynb", "campaign_report", None),
 ]
 
 _ASSIGNMENT = re.compile(r"^\d\. \*\*([^*:]+):", re.M)   # 1. **Факты …:**
@@ -72,3 +74,33 @@ def test_model_chart_critique_meets_its_own_rubric():
                    f"на {number(growth, 1)} %", f"примерно в {round(looks)} раз"):
         assert figure.replace("\u00a0", " ") in model.replace("\u00a0", " "), figure
     assert re.search(r"ось с нуля|начать ось с нуля", model)                # 3. the fix
+
+
+def test_model_campaign_report_meets_its_own_rubric():
+    """04_analytics step 9: the model report gives the campaign's result in figures, what worked
+    and what to change, and its figures are the ones the data give."""
+    from infowork import data
+    from infowork.russian import number
+
+    nb = nbformat.read(ROOT / "solutions/04_analytics/04_analytics.ipynb", 4)
+    _, answer = _task_before(nb, "campaign_report")
+    model = " ".join(answer.source.split("**Для преподавателя.**")[0].split()).replace("\u00a0", " ")
+    sessions = data.load("web_sessions")
+    visits = sessions[sessions["utm_campaign"] == "rights2025"]
+    camp = data.load("campaigns").set_index("utm_campaign").loc["rights2025"]
+    day = sessions["started_at"].dt.normalize()
+    legal = sessions["landing_page"] == "/legal-help"
+    during = (legal & (day >= camp["start_date"]) & (day <= camp["end_date"])).sum()
+    before = (legal & (day >= camp["start_date"] - pd.Timedelta(days=28))
+              & (day < camp["start_date"])).sum()
+    by_source = visits.groupby("utm_source", observed=True)["goal_reached"].agg(["size", "sum"])
+    by_device = visits.groupby("device", observed=True)["goal_reached"].mean() * 100
+    figures = [f"{number(len(visits))} раз", f"{number(visits['goal_reached'].sum())} визитов",   # 1
+               f"{number(during)} раз", f"({number(before)},",
+               f"{number((during - before) / before * 100, 1)} %",
+               f"{number(round(camp['budget_rub'] / visits['goal_reached'].sum(), -1))} рублей",
+               f"({by_source.loc['email', 'sum']} из {by_source.loc['email', 'size']})",           # 2
+               f"{number(by_device['смартфон'], 1)} %", f"{number(by_device['компьютер'], 1)} %"]  # 3
+    for figure in figures:
+        assert figure.replace("\u00a0", " ") in model, figure
+    assert "рассылка" in model and re.search(r"(упростить|изменить) форму", model)

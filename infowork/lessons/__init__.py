@@ -16,7 +16,12 @@ One file per topic; a lesson imports what it needs (``from infowork.lessons impo
 - :mod:`~infowork.lessons.charts`: one question drawn as several chart types, the y-axis
   slider and other honest-axes demonstrations of module 03;
 - :mod:`~infowork.lessons.cards`: the social-media card builder, distributions (median vs
-  mean) and the picture-rights checklist of module 03.
+  mean) and the picture-rights checklist of module 03;
+- :mod:`~infowork.lessons.analytics`: UTM links, the Wilson interval and the landing page ×
+  device explorer of module 04;
+- :mod:`~infowork.lessons.funnels`: campaign funnels against a baseline, podcast retention and
+  webinar completion of module 04.
 
-None of them computes an answer an assignment grades.
+A lesson shows these helpers at work on questions next to the assignment's; an assignment
+step that a helper would answer says so in its task («без функций из infowork.lessons»).
 """
