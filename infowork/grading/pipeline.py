@@ -563,7 +563,39 @@ def _outputs_problems(autograded: Path, limits: Limits) -> list[str]:
     cut = CUT_MARK.split("{")[0].strip()
     if any("Output truncated" in t or cut in t for t in texts):
         problems.append("слишком длинный вывод — обрезан")
+    problems += _lesson_helpers_used(nb)
     return problems
+
+
+#: A trainee's code that calls the lessons' machinery (infowork.lessons), which may compute an
+#: answer in one line: the grade cannot tell, the instructor is told which steps to look at.
+_LESSON_HELPERS = re.compile(r"infowork\.lessons|from\s+infowork\s+import\s+[^\n]*\blessons\b")
+
+
+def _lesson_helpers_used(nb) -> list[str]:
+    r"""A remark naming the steps whose answer cells call functions of ``infowork.lessons``.
+
+    >>> cell = nbformat.v4.new_code_cell(
+    ...     "from infowork.lessons import funnels\nfunnel = funnels.campaign_funnel(c)",
+    ...     metadata={"nbgrader": {"grade_id": "answer_funnel", "solution": True}})
+    >>> heading = nbformat.v4.new_markdown_cell("## Шаг 4. Воронка (2 балла)")
+    >>> _lesson_helpers_used(nbformat.v4.new_notebook(cells=[heading, cell]))
+    ['вызваны функции уроков (infowork.lessons) в шаге 4: проверьте его решение вручную']
+    """
+    titles = saved_report.step_titles(nb)
+    steps = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") == "code" and meta.get("solution") and \
+                _LESSON_HELPERS.search(str(cell.get("source", ""))):
+            title = titles.get(str(meta.get("grade_id")), "")
+            steps.append(title.split(".")[0].removeprefix("Шаг ") if title else
+                         str(meta.get("grade_id")))
+    if not steps:
+        return []
+    where = (f"в шаге {steps[0]}: проверьте его решение вручную" if len(steps) == 1 else
+             f"в шагах {', '.join(steps)}: проверьте их решения вручную")
+    return [f"вызваны функции уроков (infowork.lessons) {where}"]
 
 
 def _failure(info: dict, limits: Limits) -> str:
