@@ -567,20 +567,23 @@ def _outputs_problems(autograded: Path, limits: Limits) -> list[str]:
     return problems
 
 
-#: A trainee's code that calls the lessons' machinery (infowork.lessons), which may compute an
-#: answer in one line: the grade cannot tell, the instructor is told which steps to look at.
-_LESSON_HELPERS = re.compile(r"infowork\.lessons|from\s+infowork\s+import\s+[^\n]*\blessons\b")
+#: A trainee's code that calls the lessons' machinery (infowork.lessons) or the open report's
+#: (infowork.openreport), which may compute an answer in one line: the grade cannot tell, the
+#: instructor is told which steps to look at.
+_LESSON_HELPERS = re.compile(r"infowork\.(?:lessons|openreport)"
+                             r"|from\s+infowork\s+import\s+[^\n]*\b(?:lessons|openreport)\b")
 
 
 def _lesson_helpers_used(nb) -> list[str]:
-    r"""A remark naming the steps whose answer cells call functions of ``infowork.lessons``.
+    r"""A remark naming the steps whose answer cells call ``infowork.lessons`` or ``infowork.openreport``.
 
     >>> cell = nbformat.v4.new_code_cell(
     ...     "from infowork.lessons import funnels\nfunnel = funnels.campaign_funnel(c)",
     ...     metadata={"nbgrader": {"grade_id": "answer_funnel", "solution": True}})
     >>> heading = nbformat.v4.new_markdown_cell("## Шаг 4. Воронка (2 балла)")
-    >>> _lesson_helpers_used(nbformat.v4.new_notebook(cells=[heading, cell]))
-    ['вызваны функции уроков (infowork.lessons) в шаге 4: проверьте его решение вручную']
+    >>> _lesson_helpers_used(nbformat.v4.new_notebook(cells=[heading, cell]))  # doctest: +NORMALIZE_WHITESPACE
+    ['вызваны функции комплекта (infowork.lessons, infowork.openreport) в шаге 4: проверьте его
+      решение вручную']
     """
     titles = saved_report.step_titles(nb)
     steps = []
@@ -595,7 +598,7 @@ def _lesson_helpers_used(nb) -> list[str]:
         return []
     where = (f"в шаге {steps[0]}: проверьте его решение вручную" if len(steps) == 1 else
              f"в шагах {', '.join(steps)}: проверьте их решения вручную")
-    return [f"вызваны функции уроков (infowork.lessons) {where}"]
+    return [f"вызваны функции комплекта (infowork.lessons, infowork.openreport) {where}"]
 
 
 def _failure(info: dict, limits: Limits) -> str:
