@@ -7,6 +7,7 @@
     infowork report 00_intro        таблица и отзывы заново (после formgrader)
     infowork copy 00_intro          своя копия задания в mywork/ (для самостоятельной работы)
     infowork check 00_intro [ФАЙЛ]  самопроверка: проверить свой блокнот, как при сдаче
+    infowork open-report ORG01      открытый отчёт организации: HTML, PDF и JSON
 """
 from __future__ import annotations
 
@@ -181,7 +182,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="ФАЙЛ", nargs="?",
                    help="ваш блокнот .ipynb (по умолчанию ваша копия mywork/ЗАДАНИЕ.ipynb, "
                         "а если её нет — exercises/ЗАДАНИЕ/ЗАДАНИЕ.ipynb)")
+
+    p = sub.add_parser(
+        "open-report", help="открытый отчёт организации: HTML, PDF и JSON с главными цифрами",
+        description=(
+            "Открытый отчёт об информационной работе организации за год: страница HTML\n"
+            "(без кода, с графиками, готова к печати на A4), PDF и JSON с главными цифрами.\n"
+            "Файлы: ПАПКА/ORG_ID.html, .pdf, .json; по умолчанию ПАПКА — out/open_reports/ГОД/.\n"
+            "С --all — отчёты всех организаций и сводка федерации summary.json и summary.csv.\n"
+            "Для PDF нужен Chromium: sudo apt install chromium (без него будут HTML и JSON).\n"
+            "Пример: infowork open-report ORG01 ORG02 --year 2025"))
+    p.add_argument("orgs", nargs="*", metavar="ORG_ID",
+                   help="коды организаций из набора organizations, например ORG01")
+    p.add_argument("--year", type=int, metavar="ГОД",
+                   help="год мониторинга (по умолчанию последний год в данных)")
+    p.add_argument("--all", action="store_true", dest="all_orgs",
+                   help="отчёты всех организаций и сводка федерации")
+    p.add_argument("--out", metavar="ПАПКА",
+                   help="куда записать отчёты (по умолчанию out/open_reports/ГОД/)")
+    p.add_argument("--vk-export", metavar="ФАЙЛ",
+                   help="выгрузка статистики сообщества ВКонтакте (CSV или Excel): "
+                        "в отчёт добавится раздел о сообществе; файл не меняется")
+    p.add_argument("--no-pdf", action="store_true", help="не делать PDF (только HTML и JSON)")
+    p.add_argument("--jobs", metavar="N", type=int,
+                   help="сколько отчётов делать одновременно (по умолчанию — по числу ядер)")
     return parser
+
+
+def _cmd_open_report(args) -> int:
+    from infowork.openreport import batch
+
+    return batch.main(args.orgs, args.year, all_orgs=args.all_orgs, out=args.out,
+                      vk_export=args.vk_export, pdf=not args.no_pdf, jobs=args.jobs)
 
 
 def _cmd_course(args) -> int:
@@ -296,7 +328,7 @@ def _cmd_check(args) -> int:
 
 COMMANDS = {"course": _cmd_course, "datasets": _cmd_datasets,
             "exercises": _cmd_exercises, "grade": _cmd_grade, "report": _cmd_report,
-            "copy": _cmd_copy, "check": _cmd_check}
+            "copy": _cmd_copy, "check": _cmd_check, "open-report": _cmd_open_report}
 
 
 def main(argv: list[str] | None = None) -> int:

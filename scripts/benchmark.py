@@ -8,6 +8,9 @@ Prints figures in Russian; the goal is under 2 s to load every dataset. The grad
 an instructor how long a class takes: N trainees of module 01 (full, partial and blank work in
 turn) are graded three ways in temporary folders (0 skips it), with the ratios, whether the
 scores are identical and the physical floor (the trainees' own cell time over the cores).
+The open report (`infowork open-report`) is timed for one organisation alone and for N
+organisations in one call with every core (`--reports N`; 56, every organisation, is `--all`,
+as `make bench` runs it; the default 0 skips it), with the PDF's pages and size.
 """
 from __future__ import annotations
 
@@ -147,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = russian_parser(prog="scripts/benchmark.py", description="Замеры комплекта")
     parser.add_argument("--class-size", type=int, default=20,
                         help="сколько работ проверить для замера (0 — не проверять)")
+    parser.add_argument("--reports", type=int, default=0, metavar="N",
+                        help="сколько открытых отчётов сделать для замера (56 — все, как --all; "
+                             "по умолчанию 0 — не делать; make bench делает все)")
     parser.add_argument("--selfcheck", action="store_true",
                         help="замерить только самопроверку infowork check (первую и повторные)")
     args = parser.parse_args(argv)
@@ -182,7 +188,54 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Размер папки datasets/: {_ru(size / 1024 / 1024, '.1f')} МБ (предел 25 МБ)")
     if args.class_size > 0:
         bench_grading(args.class_size)
+    if args.reports > 0:
+        bench_open_report(args.reports)
     return 0
+
+
+def bench_open_report(count: int, year: int = 2025) -> None:
+    """``infowork open-report`` as an instructor runs it: one organisation alone, then
+    ``count`` organisations (every one: ``--all``) in one call with every core."""
+    import os
+    import subprocess
+
+    from infowork.openreport import build, figures
+    from infowork.russian import plural
+
+    codes = figures.org_ids()
+    count = min(count, len(codes))
+    command = [str(Path(sys.executable).parent / "infowork"), "open-report", "--year", str(year)]
+    pdf = build.find_chromium() is not None
+    cores = os.cpu_count() or 1
+    print(f"Открытые отчёты за {year} год (HTML, JSON{', PDF' if pdf else '; PDF нет: не найден Chromium'}; "
+          f"ядер: {cores}):")
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        one = subprocess.run([*command, codes[0], "--out", f"{folder}/one", "--jobs", "1"],
+                             capture_output=True, text=True)
+        alone = time.perf_counter() - start
+        print(f"  одна организация ({codes[0]})        {_ru(alone, '7.1f')} с (код {one.returncode})")
+        which = ["--all"] if count == len(codes) else codes[:count]
+        start = time.perf_counter()
+        many = subprocess.run([*command, *which, "--out", f"{folder}/many"],
+                              capture_output=True, text=True)
+        total = time.perf_counter() - start
+        made = len(list(Path(folder, "many").glob("ORG*.html")))
+        print(f"  {plural(count, 'организация', 'организации', 'организаций')} "
+              f"({' '.join(which) if count == len(codes) else 'по ' + str(cores) + ' сразу'}): "
+              f"{_ru(total, '.1f')} с, на одну — {_ru(total / count, '.1f')} с; "
+              f"отчётов: {made} (код {many.returncode})")
+        pdfs = sorted(Path(folder, "many").glob("ORG*.pdf"))
+        if pdfs:
+            from pypdf import PdfReader
+
+            pages = [len(PdfReader(p).pages) for p in pdfs]
+            sizes = [p.stat().st_size / 1024 for p in pdfs]
+            spread = (lambda low, high, text: text(low) if text(low) == text(high)
+                      else f"от {text(low)} до {text(high)}")
+            print(f"  PDF: страниц {spread(min(pages), max(pages), str)}, размер "
+                  f"{spread(min(sizes), max(sizes), lambda v: _ru(v, '.0f'))} КБ; HTML: "
+                  f"{_ru(sum(p.stat().st_size for p in Path(folder, 'many').glob('ORG*.html')) / 1024 / made, '.0f')} КБ в среднем")
 
 
 def bench_selfcheck(assignment: str = "01_content_planning", repeats: int = 2) -> int:
