@@ -67,8 +67,13 @@ def test_programme_fits_its_days_and_keeps_module_order(programme):
     assert list(dict.fromkeys(order)) == list(programme.modules)
 
 
-def test_programmes_for_one_three_and_five_days():
-    assert sorted(p.days for p in MANIFEST.programmes) == [1, 3, 5]
+def test_programmes_for_one_three_five_and_six_days():
+    assert sorted(p.days for p in MANIFEST.programmes) == [1, 3, 5, 6]
+
+
+def test_the_longest_programme_is_the_whole_course():
+    longest = max(MANIFEST.programmes, key=lambda p: p.days)
+    assert list(longest.modules) == [m.id for m in MANIFEST.modules]
 
 
 def test_readme_course_map_is_the_manifest():

@@ -16,6 +16,7 @@ RUBRICS = [
     ("solutions/02_audience/02_audience.ipynb", "audience_brief", None),
     ("solutions/03_infographics/03_infographics.ipynb", "chart_critique", None),
     ("solutions/04_analytics/04_analytics.ipynb", "campaign_report", None),
+    ("solutions/05_monitoring/05_monitoring.ipynb", "open_report_text", None),
 ]
 
 _ASSIGNMENT = re.compile(r"^\d\. \*\*([^*:]+):", re.M)   # 1. **Факты …:**
@@ -104,3 +105,40 @@ def test_model_campaign_report_meets_its_own_rubric():
     for figure in figures:
         assert figure.replace("\u00a0", " ") in model, figure
     assert "рассылка" in model and re.search(r"(упростить|изменить) форму", model)
+
+
+def test_model_open_report_text_meets_its_own_rubric():
+    """05_monitoring step 12: the model section of ORG10's open report gives the year's results in
+    figures, the place with the caveat about weights and the next tasks, and its figures are the
+    ones the data give."""
+    from infowork import data
+    from infowork.openreport.indicators import indicators, rating
+    from infowork.russian import number
+
+    nb = nbformat.read(ROOT / "solutions/05_monitoring/05_monitoring.ipynb", 4)
+    _, answer = _task_before(nb, "open_report_text")
+    model = " ".join(answer.source.split("**Для преподавателя.**")[0].split()).replace("\u00a0", " ")
+    monitoring, membership = data.load("monitoring"), data.load("membership")
+    table = indicators(monitoring, membership)
+    own = table[table["org_id"] == "ORG10"].set_index("year")
+    ranks = rating(table).set_index(["org_id", "year"])["rank"]
+    other = rating(table, {"posts_per_1000": 0.1, "news_per_1000": 0.1, "mentions_per_1000": 0.5,
+                           "has_open_report": 0.3}).set_index(["org_id", "year"])["rank"]
+    survey = monitoring[monitoring["org_id"] == "ORG10"].set_index("year")
+    mentions = data.load("media_mentions")
+    mentions = mentions[mentions["org_id"] == "ORG10"]
+    per_year = mentions.groupby(mentions["published_at"].dt.year)["initiated_by_press_service"].agg(
+        ["size", "sum"])
+    figures = [f"{number(survey.loc[2025, 'social_posts_per_month'] * 12)} публикаци",        # 1
+               f"{number(own.loc[2025, 'posts_per_1000'], 1)} публикации за год",
+               f"против {number(own.loc[2024, 'posts_per_1000'], 1)} в 2024",
+               f"{per_year.loc[2025, 'size']} раз", f"{per_year.loc[2025, 'sum']} из этих",
+               f"{ranks.loc[('ORG10', 2025)]}-е место из {table['org_id'].nunique()}",         # 2
+               f"{ranks.loc[('ORG10', 2024)]}-е", f"только {other.loc[('ORG10', 2025)]}-ми",
+               f"{survey.loc[2025, 'trained_staff']} из {survey.loc[2025, 'info_staff']}",    # 3
+               f"{per_year.loc[2025, 'sum']} материалов в СМИ из {per_year.loc[2025, 'size']}",
+               f"{per_year.loc[2024, 'sum']} из {per_year.loc[2024, 'size']}"]
+    for figure in figures:
+        assert figure.replace("\u00a0", " ") in model, figure
+    assert "зависит от" in model and "2026" in model                                         # 2, 3
+    assert not re.search(r"[a-z_]+_per_1000|initiated|has_open", model)                      # 4

@@ -20,7 +20,16 @@ One file per topic; a lesson imports what it needs (``from infowork.lessons impo
 - :mod:`~infowork.lessons.analytics`: UTM links, the Wilson interval and the landing page ×
   device explorer of module 04;
 - :mod:`~infowork.lessons.funnels`: campaign funnels against a baseline, podcast retention and
-  webinar completion of module 04.
+  webinar completion of module 04;
+- :mod:`~infowork.lessons.monitoring`: an organisation's indicators next to the median, weight
+  sliders, the rating's sensitivity to the weights and the slope chart of module 05;
+- :mod:`~infowork.lessons.jury`: deviation from the panel, juror severity, adjusted results
+  and winners, one juror's district bias and the contest explorer of module 05;
+- :mod:`~infowork.lessons.media`: shares with counts, shares within groups, reach against
+  mentions and an organisation's media profile with its explorer of module 05;
+- :mod:`~infowork.lessons.reports`: the open report's key-figures card next to the federation's
+  median, its organisation dropdown, the paragraph checklist and a report shown in a frame
+  (module 05, lesson 5).
 
 A lesson shows these helpers at work on questions next to the assignment's; an assignment
 step that a helper would answer says so in its task («без функций из infowork.lessons»).
