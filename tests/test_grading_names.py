@@ -127,11 +127,19 @@ def test_missing_folder_and_unknown_assignment_are_instructor_errors(tmp_path, c
     assert "Папки с работами" in capsys.readouterr().err
     assert grading.main("99_nothing", tmp_path) == 2
     assert "нет модуля «99_nothing»" in capsys.readouterr().err
-    from infowork.course import load_manifest
 
-    planned = next(m.id for m in load_manifest().modules  # a module without an assignment yet
-                   if not m.assignment or not m.solution_path().exists())
-    assert grading.main(planned, tmp_path) == 2
+
+def test_a_planned_module_without_an_assignment_is_an_instructor_error(tmp_path, capsys,
+                                                                       monkeypatch):
+    import dataclasses
+
+    from infowork import course
+
+    manifest = course.load_manifest()
+    planned = dataclasses.replace(manifest.modules[-1], status="planned", assignment=None)
+    monkeypatch.setattr(course, "load_manifest", lambda *a, **k: dataclasses.replace(
+        manifest, modules=(*manifest.modules[:-1], planned)))
+    assert grading.main(planned.id, tmp_path) == 2
     assert "нет задания" in capsys.readouterr().err
 
 
