@@ -11,6 +11,9 @@ scores are identical and the physical floor (the trainees' own cell time over th
 The open report (`infowork open-report`) is timed for one organisation alone and for N
 organisations in one call with every core (`--reports N`; 56, every organisation, is `--all`,
 as `make bench` runs it; the default 0 skips it), with the PDF's pages and size.
+The per-step self-check in the notebook (`check_step`, infowork.grading.stepcheck) is timed
+over every step of every assignment (`--stepcheck` times only it): the first check of a module
+(it starts the separate process) and the median and maximum of the others; the goal is 2 s.
 """
 from __future__ import annotations
 
@@ -155,9 +158,13 @@ def main(argv: list[str] | None = None) -> int:
                              "по умолчанию 0 — не делать; make bench делает все)")
     parser.add_argument("--selfcheck", action="store_true",
                         help="замерить только самопроверку infowork check (первую и повторные)")
+    parser.add_argument("--stepcheck", action="store_true",
+                        help="замерить только проверку шага в блокноте (check_step)")
     args = parser.parse_args(argv)
     if args.selfcheck:
         return bench_selfcheck()
+    if args.stepcheck:
+        return bench_stepcheck()
 
     print("Загрузка наборов данных (первая загрузка, без кэша):")
     total = 0.0
@@ -186,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
 
     size = sum(p.stat().st_size for p in data.DATASETS_DIR.rglob("*") if p.is_file())
     print(f"Размер папки datasets/: {_ru(size / 1024 / 1024, '.1f')} МБ (предел 25 МБ)")
+    bench_stepcheck()
     if args.class_size > 0:
         bench_grading(args.class_size)
     if args.reports > 0:
@@ -261,6 +269,71 @@ def bench_selfcheck(assignment: str = "01_content_planning", repeats: int = 2) -
                 when = "первая (пустой кэш)" if run == 0 else f"повторная {run}"
                 print(f"  {when:<20} {label:<10} {_ru(seconds, '6.2f')} с, процессор {_ru(busy, '5.2f')} с "
                       f"(код {done.returncode})")
+    return 0
+
+
+STEP_GOAL_SECONDS = 2.0
+
+
+def bench_stepcheck() -> int:
+    """``check_step`` as a learner runs it: each module's master copy runs in a namespace (as
+    in the notebook), then every step is checked through the separate process, with an empty
+    cache folder: the module's first check starts that process (and finds the probes)."""
+    import builtins
+    import contextlib
+    import io
+    import os
+    import statistics
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import nbformat
+
+    from infowork.course import load_manifest
+    from infowork.grading import stepcheck
+
+    print(f"Проверка шага в блокноте, check_step (цель — не больше "
+          f"{_ru(STEP_GOAL_SECONDS, '.0f')} с):")
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as work, \
+            contextlib.chdir(work):
+        saved = os.environ.get("XDG_CACHE_HOME")
+        os.environ["XDG_CACHE_HOME"] = cache
+        try:
+            for module in load_manifest().modules:
+                if not module.assignment or not module.solution_path().exists():
+                    continue
+                stepcheck._WORKER.stop()
+                namespace = {"__name__": "__main__", "__builtins__": builtins}
+                times, passed = [], 0
+                for cell in nbformat.read(module.solution_path(), as_version=4).cells:
+                    meta = cell.metadata.get("nbgrader", {}) if cell.cell_type == "code" else {}
+                    if cell.cell_type != "code":
+                        continue
+                    if meta.get("grade") and not meta.get("solution"):
+                        start = time.perf_counter()
+                        verdict = stepcheck.step_verdict(meta["grade_id"], namespace, module.id)
+                        times.append(time.perf_counter() - start)
+                        passed += verdict.passed
+                    else:
+                        with contextlib.redirect_stdout(io.StringIO()):
+                            exec(compile(cell.source, "<cell>", "exec"), namespace)  # noqa: S102
+                plt.close("all")
+                rest = times[1:] or times
+                worst = max(worst, *times)
+                print(f"  {module.id:<22} шагов: {len(times):>2}, засчитано: {passed:>2}; первая "
+                      f"{_ru(times[0], '.2f')} с, остальные: медиана "
+                      f"{_ru(statistics.median(rest), '.3f')} с, максимум {_ru(max(rest), '.3f')} с")
+        finally:
+            stepcheck._WORKER.stop()
+            if saved is None:
+                os.environ.pop("XDG_CACHE_HOME", None)
+            else:
+                os.environ["XDG_CACHE_HOME"] = saved
+    print(f"  самая долгая проверка шага: {_ru(worst, '.2f')} с "
+          f"({'в пределах цели' if worst <= STEP_GOAL_SECONDS else 'ДОЛЬШЕ цели'})")
     return 0
 
 
