@@ -12,7 +12,7 @@ LAB_ARGS ?=
 # Jupyter refuses to start as root (a Docker container, a fresh VM) unless told it may.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: lab test exercises datasets bench course clean help
+.PHONY: lab test exercises datasets bench course site clean help
 
 help:
 	@$(PY_CHECK)
@@ -22,6 +22,7 @@ help:
 	@echo "make datasets   - пересоздать учебные наборы данных в datasets/"
 	@echo "make bench      - замеры: загрузка данных и память, генератор, проверка группы, открытые отчёты"
 	@echo "make course     - показать карту курса и программы семинаров"
+	@echo "make site       - собрать сайт курса для дистанционного обучения в out/site/ (работает без интернета)"
 
 # The Python check comes first: an older Python would fail later with an unreadable error.
 PY_CHECK = $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -74,6 +75,11 @@ bench: $(STAMP)
 
 course: $(STAMP)
 	@$(BIN)/infowork course
+
+# The course website (infowork/site): lessons executed once and cached in out/site-build/,
+# the widget script fetched once with npm into ~/.cache/infowork/site.
+site: $(STAMP)
+	@$(BIN)/python -m infowork.site
 
 clean:
 	rm -rf $(VENV) grading .pytest_cache
