@@ -308,3 +308,20 @@ def test_namesake_ids_do_not_renumber_when_a_file_is_added_or_left_out(tmp_path)
     _write(solo / "Petrov_99_demo.ipynb", master)
     candidates, _ = scan_folder(solo, {"99_demo": master}, known={"petrov": "Petrov"})
     assert [(c.student, c.problems) for c in candidates] == [("petrov", [])]
+
+
+
+def test_a_group_folder_config_keeps_formgraders_templates(tmp_path, prepared_course):
+    """Formgrader opened on a group's folder reads its config: the Russian feedback template must
+    come first, and formgrader's own «formgrade» pages must still be found."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    prepared_course(tmp_path / "course", "00_intro")
+    source = (tmp_path / "course" / "nbgrader_config.py").read_text(encoding="utf-8")
+    line = next(x for x in source.splitlines() if "extra_template_basedirs" in x)
+    c = Config()
+    exec(line, {"c": c})  # noqa: S102 - the one line the pipeline wrote
+    folders = c.HTMLExporter.extra_template_basedirs
+    assert "formgrader" not in folders[0] and folders[1].endswith("formgrader/templates")
+    assert HTMLExporter(config=c, template_name="formgrade").template is not None

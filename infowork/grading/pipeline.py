@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -250,6 +251,12 @@ def _russian_feedback_template(course_root: Path) -> Path:
     return target.parent
 
 
+#: nbgrader's formgrader templates (``formgrade``, ``feedback``), found without importing its web
+#: handlers.
+_FORMGRADER_TEMPLATES = (Path(importlib.util.find_spec("nbgrader").origin).parent
+                         / "server_extensions" / "formgrader" / "templates")
+
+
 def prepare_course(course_root: Path, assignment: str, source_root: Path,
                    limits: Limits) -> sandbox.Sandbox:
     """Write the course folder's config and kernelspec (sandboxed where the system allows:
@@ -261,7 +268,11 @@ def prepare_course(course_root: Path, assignment: str, source_root: Path,
                             source=str(source_root), db_url=_db_url(course_root),
                             course_id=COURSE_ID, jupyter=str(sandbox.jupyter_dir(course_root)))
     templates = _russian_feedback_template(course_root)
-    config += f"c.HTMLExporter.extra_template_basedirs = [{str(templates)!r}]\n"
+    # The Russian feedback template first; formgrader's own templates after it, since this
+    # setting replaces the folder formgrader adds there itself (without it, formgrader opened on
+    # a group's folder cannot find its «formgrade» template).
+    config += ("c.HTMLExporter.extra_template_basedirs = "
+               f"[{str(templates)!r}, {str(_FORMGRADER_TEMPLATES)!r}]\n")
     if limits.timeout is not None:
         config += f"c.Execute.timeout = {int(limits.timeout)}\n"
     (course_root / "nbgrader_config.py").write_text(config, encoding="utf-8")
