@@ -12,7 +12,7 @@ LAB_ARGS ?=
 # Jupyter refuses to start as root (a Docker container, a fresh VM) unless told it may.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: lab test exercises datasets bench course site clean help
+.PHONY: lab test exercises datasets bench bench-hub course site clean help
 
 help:
 	@$(PY_CHECK)
@@ -21,6 +21,7 @@ help:
 	@echo "make exercises  - пересобрать exercises/ из solutions/ (nbgrader generate_assignment)"
 	@echo "make datasets   - пересоздать учебные наборы данных в datasets/"
 	@echo "make bench      - замеры: загрузка данных и память, генератор, проверка группы, открытые отчёты"
+	@echo "make bench-hub  - нагрузка на JupyterHub семинара: 30 слушателей входят и проходят урок (нужен root)"
 	@echo "make course     - показать карту курса и программы семинаров"
 	@echo "make site       - собрать сайт курса для дистанционного обучения в out/site/ (работает без интернета)"
 
@@ -72,6 +73,10 @@ datasets: $(STAMP)
 # --reports 56: the open report of every organisation (--all), timed.
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py --reports 56
+
+# 30 simulated trainees, 10 logging in at a time (the hub creates Linux users: root only).
+bench-hub: $(STAMP)
+	$(BIN)/python scripts/hub_benchmark.py --users 30 --batch 10
 
 course: $(STAMP)
 	@$(BIN)/infowork course

@@ -8,6 +8,7 @@
     infowork copy 00_intro          своя копия задания в mywork/ (для самостоятельной работы)
     infowork check 00_intro [ФАЙЛ]  самопроверка: проверить свой блокнот, как при сдаче
     infowork open-report ORG01      открытый отчёт организации: HTML, PDF и JSON
+    infowork hub СПИСОК.csv --group Г  JupyterHub семинара с выдачей и сбором заданий
 """
 from __future__ import annotations
 
@@ -206,6 +207,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="не делать PDF (только HTML и JSON)")
     p.add_argument("--jobs", metavar="N", type=int,
                    help="сколько отчётов делать одновременно (по умолчанию — по числу ядер)")
+    p = sub.add_parser(
+        "hub", help="JupyterHub семинара: слушатели работают в браузере, задания — через nbgrader",
+        description=(
+            "JupyterHub для семинара на одном компьютере с Linux (нужны права root).\n"
+            "  infowork hub СПИСОК.csv --group ГРУППА   запустить (Ctrl+C — остановить)\n"
+            "  infowork hub stop --group ГРУППА          остановить запущенный\n"
+            "  infowork hub release 00_intro --group ГРУППА   выдать задание\n"
+            "  infowork hub collect 00_intro --group ГРУППА   собрать, проверить, выдать отзывы\n"
+            "  infowork hub feedback 00_intro --group ГРУППА  выдать отзывы заново (после\n"
+            "      ручной проверки в Formgrader и infowork report ЗАДАНИЕ --group ГРУППА)\n"
+            "СПИСОК.csv — список слушателей (cp1251 или UTF-8, разделитель «;» или «,»)\n"
+            "со столбцами «Фамилия», «Имя» и, если есть, «Отчество», «Организация».\n"
+            "Каждому слушателю создаётся пользователь Linux с логином латиницей\n"
+            "(ivanov_p, однофамильцам — ivanov_p2) и пароль; лист с паролями для печати —\n"
+            "/srv/infowork/ГРУППА/sheet/passwords.html. Повторный запуск сохраняет логины,\n"
+            "пароли, работы и журнал оценок (grading/groups/ГРУППА/)."))
+    p.add_argument("target", metavar="СПИСОК.csv|stop|release|collect|feedback",
+                   help="список слушателей для запуска или действие")
+    p.add_argument("assignment", metavar="ЗАДАНИЕ", nargs="?",
+                   help="задание для release, collect и feedback, например 00_intro")
+    p.add_argument("--group", metavar="ГРУППА", required=True, help=GROUP_HELP)
+    p.add_argument("--port", type=int, default=8000, metavar="ПОРТ",
+                   help="порт для браузеров слушателей (по умолчанию 8000; заняты ещё два следующих)")
+    p.add_argument("--ip", default="0.0.0.0", metavar="АДРЕС",
+                   help="на каком адресе принимать подключения (по умолчанию 0.0.0.0 — все сети)")
+    p.add_argument("--root", metavar="ПАПКА",
+                   help="папка семинара (по умолчанию /srv/infowork/ГРУППА)")
+    p.add_argument("--instructor", default="instructor", metavar="ЛОГИН",
+                   help="логин преподавателя в JupyterHub (по умолчанию instructor)")
+    p.add_argument("--jobs", metavar="N", type=int,
+                   help="collect: сколько работ проверять одновременно")
     return parser
 
 
@@ -214,6 +246,13 @@ def _cmd_open_report(args) -> int:
 
     return batch.main(args.orgs, args.year, all_orgs=args.all_orgs, out=args.out,
                       vk_export=args.vk_export, pdf=not args.no_pdf, jobs=args.jobs)
+
+
+def _cmd_hub(args) -> int:
+    from infowork.hub import command
+
+    return command.main(args.target, args.assignment, args.group, root=args.root, ip=args.ip,
+                        port=args.port, instructor=args.instructor, jobs=args.jobs)
 
 
 def _cmd_course(args) -> int:
@@ -328,7 +367,8 @@ def _cmd_check(args) -> int:
 
 COMMANDS = {"course": _cmd_course, "datasets": _cmd_datasets,
             "exercises": _cmd_exercises, "grade": _cmd_grade, "report": _cmd_report,
-            "copy": _cmd_copy, "check": _cmd_check, "open-report": _cmd_open_report}
+            "copy": _cmd_copy, "check": _cmd_check, "open-report": _cmd_open_report,
+            "hub": _cmd_hub}
 
 
 def main(argv: list[str] | None = None) -> int:
