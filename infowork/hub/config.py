@@ -136,8 +136,8 @@ c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = {hub_port!r}
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
 # The proxy of PyPI's configurable-http-proxy (pure Python, installed by requirements.txt):
-# no Node.js needed on the seminar's machine.
-c.ConfigurableHTTPProxy.command = [{proxy!r}]
+# no Node.js needed on the seminar's machine; infowork.hub.proxy lets a whole room log in at once.
+c.ConfigurableHTTPProxy.command = {proxy!r}
 c.ConfigurableHTTPProxy.pid_file = {proxy_pid!r}
 c.JupyterHub.db_url = {db_url!r}
 c.JupyterHub.cookie_secret_file = {cookie!r}
@@ -244,7 +244,7 @@ def write_configs(seminar: Seminar, logins: list[str], hub_port: int | None = No
     config = seminar.hub / "jupyterhub_config.py"
     _write(config, _HUB_CONFIG.format(
         kit=str(ROOT), ip=seminar.ip, port=seminar.port, hub_port=hub_port,
-        proxy_api_port=proxy_api_port, proxy=str(VENV_BIN / "configurable-http-proxy"),
+        proxy_api_port=proxy_api_port, proxy=[sys.executable, "-m", "infowork.hub.proxy"],
         proxy_pid=str(seminar.hub / "proxy.pid"),
         db_url="sqlite:///" + str(seminar.hub / "jupyterhub.sqlite"),
         cookie=str(seminar.hub / "jupyterhub_cookie_secret"), pid=str(seminar.pid_file),
