@@ -1,8 +1,9 @@
 """A seminar's roster: Russian names from a CSV -> trainees with ASCII Linux logins.
 
-Logins are transliterated by the scheme of Russian passports (order 320 of the Ministry of
-Internal Affairs, 2013, the same as ICAO Doc 9303): «Щукина Ёлка» -> ``shchukina_e``. A login
-is the surname and the initial of the first name; a namesake gets a number (``ivanov_p2``), in
+Logins are transliterated by the kit's one scheme, the one ``infowork grade`` uses for the
+names of submitted files (:func:`infowork.grading.submissions.student_id`): «Щукина Ёлка» ->
+``shchukina_e``, so a name is spelt in Latin letters the same way everywhere in the kit. A login is the
+surname and the initial of the first name; a namesake gets a number (``ivanov_p2``), in
 the order of the roster. Logins once given are kept: ``known`` (the seminar's saved accounts,
 name -> login) wins over a fresh transliteration, so a restart or a roster with a new trainee
 in the middle never renames anybody.
@@ -10,20 +11,16 @@ in the middle never renames anybody.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Trainee", "RosterError", "transliterate", "read_roster", "assign_logins",
+from infowork.grading.submissions import student_id
+
+__all__ = ["Trainee", "RosterError", "read_roster", "assign_logins",
            "MAX_LOGIN"]
 
 #: Linux allows 32 characters in a user name; a short login is easier to type on a phone.
 MAX_LOGIN = 24
-
-_PASSPORT = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r",
-     "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "ie", "y", "", "e", "iu", "ia"]))
 
 #: Column names a roster may use for each field (compared in lower case, «ё» as «е»).
 _COLUMNS = {
@@ -53,22 +50,9 @@ class Trainee:
         return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
 
 
-def transliterate(text: str) -> str:
-    """ASCII lower-case letters of a Russian name by the passport scheme (ICAO Doc 9303).
-
-    >>> transliterate("Щукина-Ёлкина")
-    'shchukina-elkina'
-    >>> transliterate("Юлия Зайцева")
-    'iuliia zaitseva'
-    """
-    text = unicodedata.normalize("NFC", text).lower()
-    text = "".join(_PASSPORT.get(ch, ch) for ch in text)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
 def _base_login(trainee: Trainee) -> str:
-    surname = re.sub(r"[^a-z0-9]+", "_", transliterate(trainee.surname)).strip("_") or "user"
-    initial = re.sub(r"[^a-z]", "", transliterate(trainee.name))[:1]
+    surname = student_id(trainee.surname) or "user"
+    initial = re.sub(r"[^a-z]", "", student_id(trainee.name))[:1]
     if not surname[0].isalpha():
         surname = "u" + surname
     login = surname[:MAX_LOGIN - 4].rstrip("_")
