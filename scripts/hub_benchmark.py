@@ -19,9 +19,7 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -30,13 +28,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 from infowork.cli import russian_parser  # noqa: E402
 from infowork.russian import number, plural  # noqa: E402
 
 LESSON = "courses/00_intro/00_intro_pandas.ipynb"
-INFOWORK = [sys.executable, "-m", "infowork.cli"]
 SURNAMES = ["Иванова", "Петров", "Сидорова", "Кузнецов", "Смирнова", "Попов", "Соколова",
             "Лебедев", "Козлова", "Новиков", "Морозова", "Волков"]
 NAMES = ["Анна", "Пётр", "Юлия", "Олег", "Мария", "Илья", "Елена", "Роман"]
@@ -169,60 +165,6 @@ def trainee(hub, login: str) -> dict:
     return result
 
 
-def start_hub(folder: Path, users: int):
-    """`infowork hub` with a roster of ``users`` trainees in ``folder``; (seminar, process)."""
-    from infowork.hub.command import seminar_of
-    from test_hub import _free_port
-
-    roster = folder / "roster.csv"
-    roster.write_text(roster_text(users), encoding="utf-8")
-    group = f"hubbench-{os.getpid()}"
-    seminar = seminar_of(group, folder / "seminar", ip="127.0.0.1", port=_free_port(),
-                         instructor=f"bench{os.getpid() % 100000}")
-    log = open(folder / "hub.log", "wb")
-    process = subprocess.Popen(
-        INFOWORK + ["hub", str(roster), "--group", group, "--root", str(seminar.root),
-                    "--port", str(seminar.port), "--ip", "127.0.0.1",
-                    "--instructor", seminar.instructor],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    process.log = log
-    return seminar, process
-
-
-def wait_for_hub(seminar, process, folder: Path, seconds: float = 120) -> None:
-    import requests
-
-    deadline = time.monotonic() + seconds
-    while True:
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("JupyterHub не запустился:\n"
-                               + (folder / "hub.log").read_text(errors="replace")[-3000:])
-        try:
-            if requests.get(f"http://127.0.0.1:{seminar.port}/hub/api/", timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-
-
-def stop_hub(seminar, process, uids: list[int]) -> None:
-    subprocess.run(INFOWORK + ["hub", "stop", "--group", seminar.group, "--root",
-                               str(seminar.root)], cwd=ROOT, capture_output=True)
-    if process.poll() is None:
-        process.terminate()
-        process.wait(30)
-    process.log.close()
-    # Servers the hub did not stop in time (their Linux users must go): ended by pid.
-    for uid in uids:
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    if os.stat(f"/proc/{entry}").st_uid == uid:
-                        os.kill(int(entry), 9)
-                except OSError:
-                    pass
-
-
 def _seconds(values: list[float]) -> str:
     return (f"медиана {number(statistics.median(values), 1)} с, "
             f"максимум {number(max(values), 1)} с")
@@ -270,63 +212,38 @@ def main(argv: list[str] | None = None) -> int:
         print("Замер создаёт пользователей Linux и запускает их серверы: нужны права root "
               "(sudo .venv/bin/python scripts/hub_benchmark.py).", file=sys.stderr)
         return 2
-    import pwd
+    from infowork.hub import accounts
+    from infowork.hub.trial import TrialHubError, trial_hub
 
-    from infowork.hub import accounts, config
-    from test_hub import Hub
-
-    # A hub of the kit already running (a seminar, test_hub, another benchmark) has closed the
-    # kit's private folders to others; the modes saved here would then be the closed ones, and
-    # putting them back would leave the folders closed after that run ends.
-    hidden = [name for name, (mode, _) in config.private_modes().items() if not mode & 0o005]
-    if hidden:
-        print(f"Папки комплекта {', '.join(hidden)} закрыты для других пользователей: похоже, "
-              "уже работает JupyterHub семинара, его тест или другой замер. Дождитесь конца "
-              "(или остановите: infowork hub stop --group ГРУППА) и запустите замер снова.",
-              file=sys.stderr)
-        return 2
     wall = time.monotonic()
     before = available_mb()
-    # Not under a private temporary folder (0700): the trainees' servers open the exchange.
-    folder = Path(tempfile.mkdtemp(prefix="infowork-hubbench-"))
-    os.chmod(folder, 0o711)
-    private = config.private_modes()
-    closed = {p: p.stat().st_mode for p in config.closed_folders(*config.interpreter_paths())}
-    for path, mode in closed.items():
-        os.chmod(path, mode | 0o001)
-    seminar = process = None
-    uids: list[int] = []
     results: list[dict] = []
     try:
-        seminar, process = start_hub(folder, args.users)
-        wait_for_hub(seminar, process, folder)
-        uids = [pwd.getpwnam(r["login"]).pw_uid for r in accounts.load_accounts(seminar)]
-        hub = Hub(seminar, seminar.token_file.read_text().strip())
-        logins = [r["login"] for r in accounts.load_accounts(seminar) if r["role"] == "trainee"]
-        lock = threading.Lock()
-        for first in range(0, len(logins), args.batch):
-            chunk = logins[first:first + args.batch]
-            with ThreadPoolExecutor(len(chunk)) as pool:
-                for result in pool.map(lambda login: trainee(hub, login), chunk):
-                    with lock:
-                        results.append(result)
-            done = sum(r["ok"] for r in results)
-            print(f"Вошли {len(results)} из {args.users}, урок пройден у {done}.", flush=True)
-        hub_mb = sum(pid_rss_mb(pid) for pid in process_tree(process.pid)
-                     if os.stat(f"/proc/{pid}").st_uid == 0)
-        report(results, args.users, args.batch, hub_mb, before - available_mb(),
-               time.monotonic() - wall)
-    finally:
-        if process is not None:
-            stop_hub(seminar, process, uids)
-            if args.log:
-                subprocess.run(["cp", str(folder / "hub.log"), args.log])
-            accounts.remove_users(accounts.load_accounts(seminar))
-            subprocess.run(["rm", "-rf", str(seminar.grading_root)])
-        config.hide_masters(undo=private)
-        for path, mode in closed.items():
-            os.chmod(path, mode)
-        subprocess.run(["rm", "-rf", str(folder)])
+        with trial_hub(roster_text(args.users).encode("utf-8"), group=f"hubbench-{os.getpid()}",
+                       instructor=f"bench{os.getpid() % 100000}") as hub:
+            try:
+                logins = [r["login"] for r in accounts.load_accounts(hub.seminar)
+                          if r["role"] == "trainee"]
+                lock = threading.Lock()
+                for first in range(0, len(logins), args.batch):
+                    chunk = logins[first:first + args.batch]
+                    with ThreadPoolExecutor(len(chunk)) as pool:
+                        for result in pool.map(lambda login: trainee(hub, login), chunk):
+                            with lock:
+                                results.append(result)
+                    done = sum(r["ok"] for r in results)
+                    print(f"Вошли {len(results)} из {args.users}, урок пройден у {done}.",
+                          flush=True)
+                hub_mb = sum(pid_rss_mb(pid) for pid in process_tree(hub.process.pid)
+                             if os.stat(f"/proc/{pid}").st_uid == 0)
+                report(results, args.users, args.batch, hub_mb, before - available_mb(),
+                       time.monotonic() - wall)
+            finally:
+                if args.log:
+                    Path(args.log).write_text(hub.log(), encoding="utf-8")
+    except TrialHubError as error:
+        print(error, file=sys.stderr)
+        return 2
     return 0 if results and all(r["ok"] for r in results) else 1
 
 

@@ -223,7 +223,6 @@ def write_configs(seminar: Seminar, logins: list[str], hub_port: int | None = No
             "nbgrader.server_extensions.course_list": False}}}, indent=2))
     from infowork.grading.pipeline import COURSE_ID, SOURCE_ROOT
 
-    _formgrade_templates(seminar)
     # ...and JupyterLab shows them no menu items of the instructor's (Nbgrader → Formgrader,
     # Course List, Create assignment): only Assignment List and Validate.
     _mkdir(seminar.jupyter / "trainee" / "labconfig", 0o755)
@@ -259,28 +258,9 @@ def write_configs(seminar: Seminar, logins: list[str], hub_port: int | None = No
     return config
 
 
-def _formgrade_templates(seminar: Seminar) -> Path:
-    """A Jupyter data folder for the instructor's server where nbconvert finds formgrader's
-    ``formgrade`` template: the group's config (written by ``infowork grade``) sets
-    ``HTMLExporter.extra_template_basedirs`` to the Russian feedback template, which replaces
-    the folder formgrader itself adds there, and formgrader would not load."""
-    from nbgrader.server_extensions.formgrader import handlers
-
-    data = seminar.jupyter / "instructor-data"
-    templates = data / "nbconvert" / "templates"
-    templates.mkdir(parents=True, exist_ok=True)
-    link = templates / "formgrade"
-    if not link.is_symlink():
-        link.symlink_to(Path(handlers.template_path) / "formgrade")
-    for folder in (data, data / "nbconvert", templates):
-        os.chmod(folder, 0o755)
-    return data
-
-
 def _instructor_link(seminar: Seminar) -> Path:
     """``~instructor/GROUP``, a link to the group's grading folder: formgrader wants the course
-    inside the server's root folder, and must not read the config file ``infowork grade``
-    keeps in the group's folder (its template settings hide formgrader's own pages)."""
+    inside the server's root folder."""
     import pwd
 
     try:
@@ -304,7 +284,6 @@ def pre_spawn_hook(spawner) -> None:
     spawner.environment["JUPYTER_CONFIG_PATH"] = str(Path(seminar["jupyter"]) / who)
     if instructor:
         Path(seminar["grading"]).mkdir(parents=True, exist_ok=True)
-        spawner.environment["JUPYTER_PATH"] = str(Path(seminar["jupyter"]) / "instructor-data")
 
 
 def private_modes() -> dict[str, tuple]:
