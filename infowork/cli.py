@@ -217,13 +217,15 @@ def build_parser() -> argparse.ArgumentParser:
             "  infowork hub collect 00_intro --group ГРУППА   собрать, проверить, выдать отзывы\n"
             "  infowork hub feedback 00_intro --group ГРУППА  выдать отзывы заново (после\n"
             "      ручной проверки в Formgrader и infowork report ЗАДАНИЕ --group ГРУППА)\n"
+            "  infowork hub close --group ГРУППА         семинар окончен: домашние папки —\n"
+            "      в архив в папке семинара, пользователи Linux удаляются\n"
             "СПИСОК.csv — список слушателей (cp1251 или UTF-8, разделитель «;» или «,»)\n"
             "со столбцами «Фамилия», «Имя» и, если есть, «Отчество», «Организация».\n"
             "Каждому слушателю создаётся пользователь Linux с логином латиницей\n"
             "(ivanov_p, однофамильцам — ivanov_p2) и пароль; лист с паролями для печати —\n"
             "/srv/infowork/ГРУППА/sheet/passwords.html. Повторный запуск сохраняет логины,\n"
             "пароли, работы и журнал оценок (grading/groups/ГРУППА/)."))
-    p.add_argument("target", metavar="СПИСОК.csv|stop|release|collect|feedback",
+    p.add_argument("target", metavar="СПИСОК.csv|stop|close|release|collect|feedback",
                    help="список слушателей для запуска или действие")
     p.add_argument("assignment", metavar="ЗАДАНИЕ", nargs="?",
                    help="задание для release, collect и feedback, например 00_intro")

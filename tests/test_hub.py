@@ -242,3 +242,33 @@ def test_submission_in_another_trainees_name_is_not_collected(hub, round_trip):
     assert refused == [forged.name] and not forged.exists()
     kept = seminar.course / "submitted" / other / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert kept.read_text(encoding="utf-8") != "{}"
+
+
+def test_close_archives_every_home_and_removes_the_users(hub, round_trip):
+    """Last in this file: the seminar's accounts are gone after it."""
+    import pwd
+    import tarfile
+
+    seminar = hub.seminar
+    running = subprocess.run(INFOWORK + ["hub", "close", "--group", seminar.group, "--root",
+                                         str(seminar.root)], cwd=ROOT, capture_output=True,
+                             text=True)
+    assert running.returncode == 2 and "остановите" in running.stderr, running.stderr
+    subprocess.run(INFOWORK + ["hub", "stop", "--group", seminar.group, "--root",
+                               str(seminar.root)], cwd=ROOT, check=True, capture_output=True)
+    closed = subprocess.run(INFOWORK + ["hub", "close", "--group", seminar.group, "--root",
+                                        str(seminar.root)], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert closed.returncode == 0, closed.stdout + closed.stderr
+    assert "Удалено 4 пользователя Linux" in closed.stdout, closed.stdout
+    logins = [r["login"] for r in accounts.load_accounts(seminar)]
+    for login in logins:
+        with pytest.raises(KeyError):
+            pwd.getpwnam(login)
+    archive = seminar.root / "homes" / f"{round_trip['full']}.tar.gz"
+    assert archive.stat().st_mode & 0o077 == 0
+    with tarfile.open(archive) as packed:
+        names = packed.getnames()
+    assert f"{round_trip['full']}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb" in names
+    assert (seminar.course / "submitted" / round_trip["full"] / ASSIGNMENT).is_dir()
+    assert (seminar.grading_root / "gradebook.db").exists()

@@ -23,7 +23,7 @@ from infowork.hub.config import Seminar
 from infowork.hub.roster import Trainee, assign_logins
 
 __all__ = ["new_password", "load_accounts", "make_accounts", "create_users", "remove_users",
-           "write_sheet", "is_root"]
+           "archive_homes", "write_sheet", "is_root"]
 
 # No letters that look alike on paper (l, 1, I, O, 0): the sheet is printed and typed by hand.
 _CONSONANTS = "bcdfghjkmnprstvz"
@@ -140,6 +140,31 @@ def remove_users(records: list[dict]) -> None:
     for record in records:
         if record["login"] in existing:
             subprocess.run(["userdel", "--remove", record["login"]], capture_output=True)
+
+
+def archive_homes(seminar: Seminar, records: list[dict]) -> list[Path]:
+    """Each account's home folder (their notebooks, submitted or not) packed into the seminar's
+    ``homes/LOGIN.tar.gz`` (root only), before the Linux users go. Returns the archives."""
+    import tarfile
+
+    folder = seminar.root / "homes"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    existing = _system_users()
+    archives = []
+    for record in records:
+        if record["login"] not in existing:
+            continue
+        home = Path(pwd.getpwnam(record["login"]).pw_dir)
+        if not home.is_dir():
+            continue
+        target = folder / f"{record['login']}.tar.gz"
+        with tarfile.open(target.with_suffix(".tmp"), "w:gz") as archive:
+            archive.add(home, arcname=record["login"])
+        os.chmod(target.with_suffix(".tmp"), 0o600)
+        target.with_suffix(".tmp").replace(target)
+        archives.append(target)
+    return archives
 
 
 _SHEET_CSS = """

@@ -6,6 +6,8 @@
     infowork hub collect 00_intro --group G                          collect, grade, feedback
     infowork hub feedback 01_content_planning --group G              feedback again (after
                                                                      formgrader and report)
+    infowork hub close --group G                                     the seminar is over:
+                                                                     homes archived, users gone
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from infowork.hub.roster import RosterError, read_roster
 
 __all__ = ["main", "seminar_of", "ACTIONS"]
 
-ACTIONS = ("stop", "release", "collect", "feedback")
+ACTIONS = ("stop", "close", "release", "collect", "feedback")
 
 
 def seminar_of(group: str, root: str | Path | None = None, **options) -> Seminar:
@@ -66,6 +68,34 @@ def stop(seminar: Seminar, wait: float = 30) -> int:
         os.kill(pid, signal.SIGKILL)
     print(f"JupyterHub семинара {seminar.group} остановлен. Работы, журнал оценок и учётные "
           f"записи сохранены в {seminar.root} и {seminar.grading_root}.")
+    return 0
+
+
+def close(seminar: Seminar) -> int:
+    """The end of a seminar: every account's home folder is archived in the seminar's folder,
+    then the Linux users are removed. Submissions, feedback and the gradebook stay."""
+    if not accounts.is_root():
+        print("Удалять пользователей Linux может только root: sudo .venv/bin/infowork hub "
+              f"close --group {seminar.group}", file=sys.stderr)
+        return 2
+    if _running_pid(seminar) is not None:
+        print(f"JupyterHub семинара {seminar.group} ещё работает; сначала остановите его: "
+              f"infowork hub stop --group {seminar.group}", file=sys.stderr)
+        return 2
+    records = accounts.load_accounts(seminar)
+    if not records:
+        print(f"У семинара {seminar.group} нет учётных записей ({seminar.accounts_file}).",
+              file=sys.stderr)
+        return 2
+    archives = accounts.archive_homes(seminar, records)
+    accounts.remove_users(records)
+    from infowork.russian import plural
+
+    print(f"Семинар {seminar.group} закрыт. Удалено "
+          f"{plural(len(records), 'пользователь', 'пользователя', 'пользователей')} Linux; "
+          f"домашние папки — в {plural(len(archives), 'архиве', 'архивах', 'архивах')} в "
+          f"{seminar.root / 'homes'}. Работы, отзывы и журнал оценок остались в "
+          f"{seminar.root} и {seminar.grading_root}.")
     return 0
 
 
@@ -149,6 +179,8 @@ def main(target: str, assignment: str | None, group: str, root: str | None = Non
     seminar = _saved(seminar)
     if target == "stop":
         return stop(seminar)
+    if target == "close":
+        return close(seminar)
     if assignment is None:
         print(f"Укажите задание: infowork hub {target} 00_intro --group {group}",
               file=sys.stderr)

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 #: Requests the proxy forwards at once: more than the largest seminar (60 trainees).
 MAX_CLIENTS = 200
+#: How long the proxy waits for a trainee's server to answer, in milliseconds. Without the
+#: option tornado gives up after 20 s; a whole room opening notebooks at once on a small
+#: machine keeps a server busy longer (one kernel's connection of 30 failed so).
+PROXY_TIMEOUT_MS = 300_000
 
 
 def main() -> None:
+    import sys
+
     from tornado.httpclient import AsyncHTTPClient
 
     AsyncHTTPClient.configure(None, max_clients=MAX_CLIENTS)
+    if not any(arg.startswith("--proxy-timeout") for arg in sys.argv[1:]):
+        sys.argv += ["--proxy-timeout", str(PROXY_TIMEOUT_MS)]
     from configurable_http_proxy.cli import main as proxy
 
     proxy()
