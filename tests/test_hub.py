@@ -113,11 +113,14 @@ def test_login_with_the_sheets_password_and_refused_with_another(hub):
                         allow_redirects=False, timeout=60)
     assert good.status_code == 302, good.status_code
     bad = requests.Session()
-    bad.get(login, timeout=30)
+    page = bad.get(login, timeout=30).content.decode("utf-8")  # no charset in the header
+    assert f"Вход на семинар {hub.seminar.group}" in page and "Пароль:" in page
+    assert "Sign in" not in page
     refused = bad.post(login, data={"username": record["login"], "password": "wrong-pass-00",
                                     "_xsrf": bad.cookies.get("_xsrf", "")},
                        allow_redirects=False, timeout=60)
     assert refused.status_code == 403
+    assert "Неверный логин или пароль" in refused.content.decode("utf-8")
 
 
 def test_released_assignment_is_listed_for_each_trainee(round_trip):

@@ -157,6 +157,8 @@ c.Spawner.pre_spawn_hook = pre_spawn_hook
 c.Spawner.environment = {{"SHELL": "/bin/bash", "LANG": "C.UTF-8",
                          "PATH": {path!r}}}
 c.JupyterHub.template_vars = {{"seminar": {group!r}}}
+# The login page and «server starting» page in Russian (the kit's own templates first).
+c.JupyterHub.template_paths = [{templates!r}]
 # A token of the kit's own (hub/api_token): `infowork hub` and its test use the REST API.
 c.JupyterHub.services = [{{"name": "infowork", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "infowork-service", "services": ["infowork"],
@@ -250,7 +252,7 @@ def write_configs(seminar: Seminar, logins: list[str], hub_port: int | None = No
         accounts=str(seminar.accounts_file), users=sorted(logins),
         instructor=seminar.instructor, singleuser=str(VENV_BIN / "jupyterhub-singleuser"),
         path=f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin", group=seminar.group,
-        token=_api_token(seminar)), 0o600)
+        token=_api_token(seminar), templates=str(Path(__file__).parent / "templates")), 0o600)
     _write(seminar.hub / "seminar.json", json.dumps({
         "group": seminar.group, "instructor": seminar.instructor, "ip": seminar.ip,
         "port": seminar.port, "jupyter": str(seminar.jupyter),
