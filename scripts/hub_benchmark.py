@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     before = available_mb()
     results: list[dict] = []
     try:
-        with trial_hub(roster_text(args.users).encode("utf-8"), group=f"hubbench-{os.getpid()}",
+        with trial_hub(roster_text(args.users).encode("utf-8"), purpose="hubbench",
                        instructor=f"bench{os.getpid() % 100000}") as hub:
             try:
                 logins = [r["login"] for r in accounts.load_accounts(hub.seminar)

@@ -188,7 +188,25 @@ def _checked_cell(item, path: Path, run):
     return runtest
 
 
+# The longest test files first (their figures: pytest --durations=0 on 2 cores), the many
+# short ones after them. pytest-xdist hands whole files to its workers in this order
+# (--no-loadscope-reorder in pyproject.toml); by its own default, files with the most tests
+# first, a long file with few tests (the hostile class) started last and one worker ran it
+# alone at the end while the other had nothing left.
+LONGEST_FIRST = ["test_grading_roundtrip.py", "test_proofs.py", "test_hostile_class.py",
+                 "test_verdict.py", "test_hub.py", "test_selfcheck.py", "test_stepcheck.py",
+                 "test_makefile.py", "test_site.py", "test_sandbox.py", "test_class_report.py"]
+
+
+def _longest_first(item) -> int:
+    path = Path(str(item.path))
+    if path.parent == ROOT / "tests" and path.name in LONGEST_FIRST:
+        return LONGEST_FIRST.index(path.name)
+    return len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=_longest_first)  # stable: a file's own tests keep their order
     for item in items:
         path = Path(str(item.path)).resolve()
         if (path.suffix == ".ipynb" and hasattr(item, "test_outputs")

@@ -40,6 +40,7 @@ from infowork.grading import sandbox
 
 from conftest import (assignment_modules, fill_exercise, grade_meta, is_answer_cell,
                       is_test_cell, partial_replacements, read_proofs)
+from english_text import english_sentences
 
 MODULES = assignment_modules()
 HOSTILE_MODULE = MODULES[0] if MODULES else None  # the one whose class also has the hostile files
@@ -353,6 +354,38 @@ def test_gradebook_holds_the_same_scores(graded):
             submission = gb.find_submission(graded.module.id, r.student)
             assert submission.code_score >= r.score
         assert gb.find_student("petrov").last_name == "Петров"
+
+
+def _readable_text(page: str) -> str:
+    """The page as a trainee reads it, without code (theirs or the kit's) and its outputs."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    for node in soup.select("script, style, .input_area, .output_wrapper, .prompt, code, pre"):
+        node.decompose()
+    return soup.get_text("\n")
+
+
+def test_feedback_page_is_russian_and_names_each_step(graded):
+    """The blank exercise's feedback page (every check failed, so every message shown)."""
+    from bs4 import BeautifulSoup
+
+    from infowork.grading.report import step_titles
+
+    module_id = graded.module.id
+    page = (graded.feedback / f"petrov_{module_id}.html").read_text(encoding="utf-8")
+    text = _readable_text(page)
+    assert not english_sentences(text), english_sentences(text)[:5]
+    for english in ("No response", "Score", "Test cell", "Written response", "Student's",
+                    "Comment", "(Top)"):
+        assert english not in text, english
+    assert not re.search(r"\d\.\d", text.split("Ответ слушателя")[0]), \
+        "scores with a decimal point in the page's heading"
+    toc = BeautifulSoup(page, "html.parser").select_one("#toc").get_text(" ")
+    titles = step_titles(nbformat.read(graded.module.exercise_path(), 4))
+    assert titles
+    for title in set(titles.values()):
+        assert title in toc, f"the table of contents does not name «{title}»"
 
 
 def test_feedback_does_not_reveal_hidden_tests(graded):

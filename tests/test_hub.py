@@ -41,7 +41,7 @@ if not (hasattr(os, "geteuid") and os.geteuid() == 0):
 def hub():
     started = time.monotonic()
     # A load benchmark running on this machine is waited for (one trial hub at a time).
-    with trial_hub(ROSTER.encode("cp1251"), group=f"hubtest-{os.getpid()}",
+    with trial_hub(ROSTER.encode("cp1251"), purpose="hubtest",
                    instructor=f"instr{os.getpid() % 100000}", wait_for_lock=900) as client:
         yield client
     print(f"\ntest_hub: {time.monotonic() - started:.1f} s")

@@ -15,46 +15,13 @@ from infowork import ROOT, cli
 from infowork.course import load_manifest
 from infowork.russian import plural_word
 
+from english_text import CYRILLIC, WORD, english_sentences
+
 MANIFEST = load_manifest()
 READY = MANIFEST.ready_modules
 LESSONS = [p for m in READY for p in m.lesson_paths() if p.exists()]
 EXERCISES = [m.exercise_path() for m in READY if m.assignment]
 NOTEBOOKS = LESSONS + EXERCISES
-
-CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-WORD = re.compile(r"(?<![\w./\\-])[A-Za-z][a-z]+(?![\w/\\(-])")
-# English a Russian text may quote: JupyterLab's own menu and button names (its interface is in
-# English) and names of products.
-ALLOWED = [
-    "Restart Kernel and Run All Cells", "Run All Cells", "Restart Kernel", "Run Selected Cell",
-    "File → New → Terminal", "Run All", "Manual grading", "New Launcher", "Open With", "File Browser", "Save Notebook",
-    "Change Kernel", "Jupyter Lab", "Google Sheets", "Google Analytics", "Yandex Metrica",
-    "Creative Commons", "Microsoft Excel", "Open Sans", "DejaVu Sans",
-]
-
-
-def english_sentences(text: str) -> list[str]:
-    """Sentences (or lines) of ``text`` with three or more English words and no Russian one.
-    Code spans, fenced code, links' targets, HTML tags and the ALLOWED names do not count.
-
-    >>> english_sentences("Нажмите **Run All**. Then save the notebook.")
-    ['Then save the notebook.']
-    >>> english_sentences("Меню `Kernel → Restart Kernel and Run All Cells`, затем Ctrl+S.")
-    []
-    """
-    text = re.sub(r"```.*?```", " ", text, flags=re.S)
-    text = re.sub(r"`[^`\n]*`", " ", text)
-    text = re.sub(r"\]\([^)]*\)", "]", text)
-    text = re.sub(r"https?://\S+", " ", text)
-    text = re.sub(r"<[^>\n]+>", " ", text)
-    for name in ALLOWED:
-        text = text.replace(name, " ")
-    found = []
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
-        if not CYRILLIC.search(sentence) and len(WORD.findall(sentence)) >= 3:
-            found.append(sentence.strip())
-    return found
-
 
 def rel(path: Path) -> str:
     return str(path.relative_to(ROOT))
@@ -144,63 +111,6 @@ def test_make_help_is_russian():
     result = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True,
                             timeout=60, env=env)
     assert result.returncode == 0 and not english_sentences(result.stdout), result.stdout
-
-
-# --- feedback pages ------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def feedback_pages(tmp_path_factory, prepared_course) -> dict[str, str]:
-    """One blank exercise of each ready module graded: its feedback page's HTML. The course
-    folders are copies of conftest's prepared ones (nbgrader's generate_assignment runs once)."""
-    from infowork import grading
-
-    pages = {}
-    limits = grading.Limits(timeout=120)
-    for module in READY:
-        if not module.assignment:
-            continue
-        root = tmp_path_factory.mktemp(f"fb_{module.id}")
-        (root / "inbox").mkdir()
-        (root / "inbox" / f"petrov_{module.id}.ipynb").write_bytes(
-            module.exercise_path().read_bytes())
-        prepared_course(root / "course", module.id, limits)
-        grading.grade_folder(module.id, root / "inbox", course_root=root / "course",
-                             feedback_dir=root / "feedback", limits=limits,
-                             progress=lambda text: None)
-        pages[module.id] = (root / "feedback" / f"petrov_{module.id}.html").read_text(
-            encoding="utf-8")
-    return pages
-
-
-def _readable_text(page: str) -> str:
-    """The page as a trainee reads it, without code (theirs or the kit's) and its outputs."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(page, "html.parser")
-    for node in soup.select("script, style, .input_area, .output_wrapper, .prompt, code, pre"):
-        node.decompose()
-    return soup.get_text("\n")
-
-
-@pytest.mark.slow
-def test_feedback_pages_are_russian_and_name_each_step(feedback_pages):
-    from infowork.grading.report import step_titles
-
-    assert feedback_pages
-    for module_id, page in feedback_pages.items():
-        text = _readable_text(page)
-        assert not english_sentences(text), (module_id, english_sentences(text)[:5])
-        for english in ("No response", "Score", "Test cell", "Written response", "Student's",
-                        "Comment", "(Top)"):
-            assert english not in text, (module_id, english)
-        assert not re.search(r"\d\.\d", text.split("Ответ слушателя")[0]), \
-            f"{module_id}: scores with a decimal point in the page's heading"
-        from bs4 import BeautifulSoup
-
-        toc = BeautifulSoup(page, "html.parser").select_one("#toc").get_text(" ")
-        titles = step_titles(nbformat.read(MANIFEST.module(module_id).exercise_path(), 4))
-        assert titles, module_id
-        for title in set(titles.values()):
-            assert title in toc, f"{module_id}: the table of contents does not name «{title}»"
 
 
 # --- (b) counted nouns agree with their numbers in what the lessons print --------------------------

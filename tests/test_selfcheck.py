@@ -37,9 +37,16 @@ def _digest(path: Path) -> tuple[str, int]:
 
 
 def _files(folder: Path) -> dict[str, tuple[str, int]]:
+    """The files of the kit's ``grading/``, without the groups of a trial hub that test_hub may
+    be grading at the same time on another pytest worker."""
+    from infowork.hub.trial import TRIAL_GROUP_PREFIX
+
     if not folder.exists():
         return {}
-    return {p.relative_to(folder).as_posix(): _digest(p) for p in folder.rglob("*") if p.is_file()}
+    found = {p.relative_to(folder).as_posix(): _digest(p) for p in folder.rglob("*")
+             if p.is_file()}
+    return {name: digest for name, digest in found.items()
+            if not name.startswith(f"groups/{TRIAL_GROUP_PREFIX}")}
 
 
 def _temp_folders() -> set[str]:

@@ -1,6 +1,6 @@
 """A throwaway seminar hub on 127.0.0.1, for the kit's own hub test and load benchmark.
 
-    with trial_hub(roster_bytes, group="hubtest-1", instructor="instr1") as hub:
+    with trial_hub(roster_bytes, purpose="hubtest", instructor="instr1") as hub:
         hub.start_server(login)
         hub.user("GET", login, "/api/contents")
 
@@ -31,10 +31,14 @@ from infowork.hub import accounts, config
 from infowork.hub.command import seminar_of
 from infowork.hub.config import Seminar
 
-__all__ = ["HubClient", "TrialHubError", "trial_hub", "free_port", "LOCK_FILE"]
+__all__ = ["HubClient", "TrialHubError", "trial_hub", "free_port", "LOCK_FILE",
+           "TRIAL_GROUP_PREFIX"]
 
 INFOWORK = [sys.executable, "-m", "infowork.cli"]
 LOCK_FILE = Path(tempfile.gettempdir()) / "infowork-trial-hub.lock"
+#: A trial hub's group (``trial-PURPOSE-PID``) starts so: its grading folder in the kit's
+#: grading/groups/ is a test's, removed when the hub ends (other tests may skip it).
+TRIAL_GROUP_PREFIX = "trial-"
 
 
 class TrialHubError(RuntimeError):
@@ -144,10 +148,11 @@ def _kill_processes_of(uids: list[int]) -> None:
 
 
 @contextmanager
-def trial_hub(roster: bytes, group: str, instructor: str, wait_for_lock: float = 0,
+def trial_hub(roster: bytes, purpose: str, instructor: str, wait_for_lock: float = 0,
               start_seconds: float = 120) -> Iterator[HubClient]:
-    """Run ``infowork hub`` on 127.0.0.1 for ``roster`` (a roster CSV's bytes) and yield a
-    :class:`HubClient`; everything is undone on the way out (see the module's docstring)."""
+    """Run ``infowork hub`` on 127.0.0.1 for ``roster`` (a roster CSV's bytes) as the group
+    ``trial-PURPOSE-PID`` and yield a :class:`HubClient`; everything is undone on the way out
+    (see the module's docstring)."""
     import pwd
 
     import requests
@@ -163,6 +168,7 @@ def trial_hub(roster: bytes, group: str, instructor: str, wait_for_lock: float =
                 f"Папки комплекта {', '.join(hidden)} закрыты для других пользователей: похоже, "
                 "уже работает JupyterHub семинара. Остановите его (infowork hub stop --group "
                 "ГРУППА) и запустите снова.")
+        group = f"{TRIAL_GROUP_PREFIX}{purpose}-{os.getpid()}"
         # Not under a private temporary folder (0700): the trainees' servers open the exchange.
         folder = Path(tempfile.mkdtemp(prefix="infowork-hub-"))
         os.chmod(folder, 0o711)
