@@ -56,6 +56,8 @@ c.LimitOutput.max_traceback = 50
 # (infowork.grading.redaction.RedactOutputs). Do not set HTMLExporter options here: formgrader's own
 # pages need its template settings (the Russian feedback template is set by the config
 # `infowork grade` writes into grading/).
+# The feedback page without nbconvert's slow second pass (and its English alt text).
+c.GenerateFeedback.exporter_class = "infowork.grading.feedback.FeedbackExporter"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

@@ -386,6 +386,10 @@ def test_feedback_page_is_russian_and_names_each_step(graded):
     assert titles
     for title in set(titles.values()):
         assert title in toc, f"the table of contents does not name «{title}»"
+    # Charts in the solution's page: alternative text a screen reader says in Russian.
+    solved = (graded.feedback / f"ivanova_{module_id}.html").read_text(encoding="utf-8")
+    for image in re.findall(r"<img\b[^>]*>", solved):
+        assert re.search(r'alt="[^"]*[А-Яа-яЁё]', image), image[:120]
 
 
 def test_feedback_does_not_reveal_hidden_tests(graded):
