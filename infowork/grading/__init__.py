@@ -12,6 +12,8 @@ Russian feedback out. nbgrader is the engine; this package makes it safe to run 
 - :mod:`~infowork.grading.gradebook`: the gradebook checked against the master copy and
   guarded during a run; values formgrader did not write are flagged;
 - :mod:`~infowork.grading.redaction`: feedback shows only what a trainee may see;
+- :mod:`~infowork.grading.feedback`: the feedback page's exporter (nbconvert's, without its
+  slow second pass);
 - :mod:`~infowork.grading.report`: the class table, CSV and the saved class report;
 - :mod:`~infowork.grading.selfcheck`: ``infowork check`` for a self-study learner.
 
