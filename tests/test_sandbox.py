@@ -11,6 +11,7 @@ Tests that need bubblewrap skip when it is missing or cannot run here (CI instal
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import shutil
 import signal
@@ -166,7 +167,8 @@ def test_no_network(graded):
 @needs_bwrap
 def test_the_instructor_environment_is_not_visible(graded):
     texts = [nbformat.writes(nb) for nb in graded["notebooks"].values()]
-    texts += [p.read_text(encoding="utf-8") for p in (graded["tmp"] / "feedback").glob("*.html")]
+    texts += [html.unescape(p.read_text(encoding="utf-8"))  # as the trainee reads the page
+              for p in (graded["tmp"] / "feedback").glob("*.html")]
     assert texts and all(SECRET not in text and SECRET_NAME not in text for text in texts)
     assert any('"HOME": "/tmp"' in text for text in texts), "the probe printed its environment"
 
