@@ -388,6 +388,9 @@ def test_feedback_page_is_russian_and_names_each_step(graded):
         assert title in toc, f"the table of contents does not name «{title}»"
     # Charts in the solution's page: alternative text a screen reader says in Russian.
     solved = (graded.feedback / f"ivanova_{module_id}.html").read_text(encoding="utf-8")
+    # It opens offline: nothing is loaded from outside the page (nbgrader's template loads
+    # MathJax from a CDN).
+    assert not re.search(r"""<(script|link)[^>]+(src|href)=["']?(https?:)?//""", solved)
     for image in re.findall(r"<img\b[^>]*>", solved):
         assert re.search(r'alt="[^"]*[А-Яа-яЁё]', image), image[:120]
 

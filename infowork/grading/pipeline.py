@@ -246,6 +246,9 @@ def _russian_feedback_template(course_root: Path) -> Path:
     text = (original / "index.html.j2").read_text(encoding="utf-8")
     for english, russian in FEEDBACK_LABELS.items():
         text = text.replace(english, russian)
+    # No MathJax from a CDN: the assignments have no formulas, and the page opens offline
+    # (a seminar room without internet) with no request outside it.
+    text = text.replace("<!-- Loading mathjax macro -->", "").replace("{{ mathjax() }}", "")
     (target / "index.html.j2").write_text(text, encoding="utf-8")
     shutil.copyfile(original / "conf.json", target / "conf.json")
     return target.parent
