@@ -154,6 +154,14 @@ class HideTestCode(Preprocessor):
 # ---------------------------------------------------------------------------------------------
 # The nbgrader course folder
 
+#: The folders of an nbgrader course folder, as the kit names them (a group's grading folder
+#: and formgrader's view of it in the seminar hub, infowork.hub.config).
+COURSE_FOLDERS = '''\
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"'''
+
 _CONFIG = '''\
 # Written by infowork.grading for each grading run; edits here are overwritten.
 # It loads the kit's nbgrader_config.py (timeout, restoring deleted cells, output limits,
@@ -165,10 +173,7 @@ from infowork.grading.sandbox import configure  # noqa: E402
 configure(c, {jupyter!r})
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.source_directory = {source!r}
-c.CourseDirectory.release_directory = "release"
-c.CourseDirectory.submitted_directory = "submitted"
-c.CourseDirectory.autograded_directory = "autograded"
-c.CourseDirectory.feedback_directory = "feedback"
+{folders}
 c.CourseDirectory.db_url = {db_url!r}
 c.CourseDirectory.course_id = {course_id!r}
 '''
@@ -269,7 +274,8 @@ def prepare_course(course_root: Path, assignment: str, source_root: Path,
     box = sandbox.prepare(course_root, disk_mb=limits.disk_mb, processes=limits.processes)
     config = _CONFIG.format(kit_config=str(ROOT / "nbgrader_config.py"), root=str(course_root),
                             source=str(source_root), db_url=_db_url(course_root),
-                            course_id=COURSE_ID, jupyter=str(sandbox.jupyter_dir(course_root)))
+                            course_id=COURSE_ID, jupyter=str(sandbox.jupyter_dir(course_root)),
+                            folders=COURSE_FOLDERS)
     templates = _russian_feedback_template(course_root)
     # The Russian feedback template first; formgrader's own templates after it, since this
     # setting replaces the folder formgrader adds there itself (without it, formgrader opened on

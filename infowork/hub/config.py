@@ -177,15 +177,12 @@ c.Exchange.path_includes_course = False
 _INSTRUCTOR_NBGRADER = '''\
 # The instructor's formgrader works on the group's grading folder, the one `infowork grade
 # --group` writes (the kit's settings, the group's folders; not the group's own config file,
-# whose sandbox and feedback-template settings are for grading runs, not for formgrader).
+# whose sandbox settings are for grading runs, not for formgrader).
 c = get_config()  # noqa: F821
 load_subconfig({kit_config!r})  # noqa: F821
 c.CourseDirectory.root = {grading!r}
 c.CourseDirectory.source_directory = {source!r}
-c.CourseDirectory.release_directory = "release"
-c.CourseDirectory.submitted_directory = "submitted"
-c.CourseDirectory.autograded_directory = "autograded"
-c.CourseDirectory.feedback_directory = "feedback"
+{folders}
 c.CourseDirectory.db_url = {db_url!r}
 c.CourseDirectory.course_id = {course_id!r}
 '''
@@ -223,7 +220,7 @@ def write_configs(seminar: Seminar, logins: list[str], hub_port: int | None = No
         "ServerApp": {"jpserver_extensions": {
             "nbgrader.server_extensions.formgrader": False,
             "nbgrader.server_extensions.course_list": False}}}, indent=2))
-    from infowork.grading.pipeline import COURSE_ID, SOURCE_ROOT
+    from infowork.grading.pipeline import COURSE_FOLDERS, COURSE_ID, SOURCE_ROOT
 
     # ...and JupyterLab shows them no menu items of the instructor's (Nbgrader → Formgrader,
     # Course List, Create assignment): only Assignment List and Validate.
@@ -234,7 +231,7 @@ def write_configs(seminar: Seminar, logins: list[str], hub_port: int | None = No
         indent=2))
     _write(seminar.jupyter / "instructor" / "nbgrader_config.py", _INSTRUCTOR_NBGRADER.format(
         kit_config=str(ROOT / "nbgrader_config.py"), grading=str(_instructor_link(seminar)),
-        source=str(SOURCE_ROOT), course_id=COURSE_ID,
+        source=str(SOURCE_ROOT), course_id=COURSE_ID, folders=COURSE_FOLDERS,
         db_url="sqlite:///" + str(seminar.grading_root / "gradebook.db")))
     _write(seminar.course / "nbgrader_config.py", _COURSE_NBGRADER.format(
         course=str(seminar.course), source=str(ROOT / "solutions"),
