@@ -689,3 +689,26 @@ def test_a_copy_of_a_prepared_course_folder_is_not_prepared_again(tmp_path, monk
     prepared_course(tmp_path / "second", module.id)
     assert (tmp_path / "second" / "release" / module.id / f"{module.id}.ipynb").exists()
     assert str(tmp_path / "second") in (tmp_path / "second" / "nbgrader_config.py").read_text()
+
+
+def test_a_new_gradebook_is_stamped_with_the_schema_version_of_alembic_heads(tmp_path,
+                                                                             prepared_course):
+    """nbgrader_config.py answers nbgrader's question «which schema version?» in-process
+    (infowork.grading.gradebook.alembic_head) instead of running ``alembic heads``: the stamp
+    must be the command's own answer, or nbgrader would later try to migrate the gradebook."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    prepared_course(tmp_path / "course", MODULES[0].id)
+    connection = sqlite3.connect(tmp_path / "course" / "gradebook.db")
+    try:
+        stamped = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    finally:
+        connection.close()
+    with _temp_alembic_ini(f"sqlite:///{tmp_path / 'scratch.db'}") as ini:
+        heads = subprocess.run([str(Path(sys.executable).parent / "alembic"), "-c", ini, "heads"],
+                               capture_output=True, text=True, check=True).stdout
+    assert stamped == [(heads.split()[0],)]
