@@ -712,3 +712,52 @@ def test_a_new_gradebook_is_stamped_with_the_schema_version_of_alembic_heads(tmp
         heads = subprocess.run([str(Path(sys.executable).parent / "alembic"), "-c", ini, "heads"],
                                capture_output=True, text=True, check=True).stdout
     assert stamped == [(heads.split()[0],)]
+
+
+def test_a_new_course_folder_is_prepared_from_the_cache_and_one_with_grades_in_place(
+        tmp_path, monkeypatch):
+    """A new group's course folder gets the gradebook and release copy generate_assignment
+    made before from the same master copy (the user's cache): the same master rows, the same
+    files, no nbgrader run. A folder whose gradebook holds trainees is never replaced by the
+    cached one: nbgrader updates it in place and the trainee stays."""
+    import sqlite3
+
+    from nbgrader.api import Gradebook
+
+    from infowork.grading import gradebook, pipeline
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    module = MODULES[0]
+    first, second = (tmp_path / "first").resolve(), (tmp_path / "second").resolve()
+    grading.prepare_course(first, module.id, grading.SOURCE_ROOT, grading.Limits())
+    assert list((tmp_path / "cache" / "infowork" / "prepared").iterdir()), "kept in the cache"
+
+    run, generated = pipeline.subprocess.run, []
+
+    def counting(argv, *args, **kwargs):
+        if "generate_assignment" in argv:
+            generated.append(kwargs.get("cwd"))
+        return run(argv, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.subprocess, "run", counting)
+    grading.prepare_course(second, module.id, grading.SOURCE_ROOT, grading.Limits())
+    assert generated == []
+
+    def rows(folder):
+        connection = sqlite3.connect(folder / "gradebook.db")
+        try:
+            return gradebook._master_rows(connection, module.id)
+        finally:
+            connection.close()
+
+    assert rows(second) == rows(first) and rows(first)
+    release = f"release/{module.id}/{module.id}.ipynb"
+    assert (second / release).read_bytes() == (first / release).read_bytes()
+
+    with Gradebook(pipeline._db_url(second), grading.COURSE_ID) as gb:
+        gb.add_student("ivanova")
+    (second / "logs" / f"{module.id}.source.sha256").unlink()  # as after a master copy change
+    grading.prepare_course(second, module.id, grading.SOURCE_ROOT, grading.Limits())
+    assert generated == [second]
+    with Gradebook(pipeline._db_url(second), grading.COURSE_ID) as gb:
+        assert [s.id for s in gb.students] == ["ivanova"]

@@ -49,6 +49,7 @@ from pathlib import Path
 
 from infowork import ROOT
 from infowork.exercises import nbgrader_command, nbgrader_env
+from infowork.grading import cache
 
 __all__ = ["alembic_head", "MasterCheck", "check_master", "Guard", "Snapshot", "snapshot", "restore_changes",
            "rescore", "suspicious_values", "foreign_objects", "backup", "recover"]
@@ -381,35 +382,18 @@ def check_master(course_root: Path | str, assignment: str, source_root: Path | s
 
 def _memo_path(assignment: str, source_root: Path) -> Path | None:
     """Where the scratch gradebook of :func:`check_master` is kept for the next run (the user's
-    cache folder, out of a sandboxed kernel's reach), named by a fingerprint of everything it
-    is made from: the master copy, the kit's nbgrader_config.py and nbgrader's version. A
-    changed master copy gets a new name, so a fresh scratch run."""
-    import os
-    from importlib.metadata import version
-
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = source_root / assignment
-    if not os.path.isabs(base) or not folder.is_dir():
+    cache folder: :mod:`infowork.grading.cache`), named by a fingerprint of everything it is
+    made from. A changed master copy gets a new name, so a fresh scratch run."""
+    base, folder = cache.folder("master"), source_root / assignment
+    if base is None or not folder.is_dir():
         return None
-    digest = hashlib.sha256("\0".join([_SCRATCH_CONFIG, assignment, COURSE_ID,
-                                        version("nbgrader")]).encode("utf-8"))
-    digest.update((ROOT / "nbgrader_config.py").read_bytes())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-    return Path(base) / "infowork" / "master" / f"{assignment}-{digest.hexdigest()[:32]}.db"
+    digest = cache.fingerprint(folder, _SCRATCH_CONFIG, assignment, COURSE_ID)
+    return base / f"{assignment}-{digest[:32]}.db"
 
 
 def _keep_memo(db: Path, memo: Path | None) -> None:
-    if memo is None:
-        return
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        partial = memo.with_name(f".{memo.name}.{uuid.uuid4().hex}.part")
-        shutil.copyfile(db, partial)
-        partial.replace(memo)  # whole or not at all: several gradings may run at once
-    except OSError:
-        pass  # no cache to write: the next run generates the scratch gradebook again
+    if memo is not None:
+        cache.publish(db, memo)
 
 
 def _readable(db: Path) -> bool:

@@ -33,8 +33,6 @@ printed of the instructor's environment or of the master copy (:mod:`infowork.gr
 """
 from __future__ import annotations
 
-import csv
-import hashlib
 import importlib.util
 import json
 import os
@@ -46,7 +44,7 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -62,7 +60,7 @@ from infowork.grading.report import (CSV_COLUMNS, Report, ReportMissing, Trainee
                              scores_from_gradebook, write_csv)
 from infowork.grading import report as saved_report
 from infowork.grading.submissions import HIDDEN_TESTS, Candidate, cell_kind, repair, scan_folder
-from infowork.grading import gradebook
+from infowork.grading import cache, gradebook
 from infowork.grading.execution import FATAL_ENAMES, KILLED
 from infowork.grading.redaction import CUT_MARK
 
@@ -288,28 +286,60 @@ def prepare_course(course_root: Path, assignment: str, source_root: Path,
     stamp = course_root / "logs" / f"{assignment}.source.sha256"
     # Not the folder's own path: a copy of a prepared course folder (tests share one) is
     # prepared already.
-    digest = _source_digest(source_root / assignment, config.replace(str(course_root), "<root>"))
+    digest = cache.fingerprint(source_root / assignment,
+                               config.replace(str(course_root), "<root>"))
     if _registered(course_root, assignment) and stamp.exists() and stamp.read_text() == digest:
         return box  # the gradebook already holds this very master copy: a rerun skips this step
     stamp.unlink(missing_ok=True)
-    result = subprocess.run([*nbgrader_command(), "generate_assignment", assignment, "--force"],
-                            cwd=course_root, env=nbgrader_env(), capture_output=True, text=True,
-                            timeout=600)
-    if result.returncode != 0 or "| ERROR]" in result.stderr:
-        raise GradingError(f"nbgrader не смог подготовить задание {assignment} из эталона "
-                           f"{source_root / assignment}:\n{_tail(result.stderr + result.stdout)}")
+    # A new course folder (a new group, say) gets what generate_assignment made from this very
+    # master copy and config before; one with a gradebook is updated in place, keeping its
+    # trainees and grades.
+    entry = None
+    if not (course_root / "gradebook.db").exists():
+        entry = _prepared_entry(assignment, digest)
+    if not _copy_prepared(entry, course_root, assignment):
+        result = subprocess.run([*nbgrader_command(), "generate_assignment", assignment,
+                                 "--force"], cwd=course_root, env=nbgrader_env(),
+                                capture_output=True, text=True, timeout=600)
+        if result.returncode != 0 or "| ERROR]" in result.stderr:
+            raise GradingError(f"nbgrader не смог подготовить задание {assignment} из эталона "
+                               f"{source_root / assignment}:\n"
+                               f"{_tail(result.stderr + result.stdout)}")
+        if entry is not None:
+            _keep_prepared(course_root, assignment, entry)
     stamp.parent.mkdir(exist_ok=True)
     stamp.write_text(digest)
     return box
 
 
-def _source_digest(folder: Path, config: str) -> str:
-    """A fingerprint of the master copy's files and the course config."""
-    digest = hashlib.sha256(config.encode("utf-8"))
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def _prepared_entry(assignment: str, digest: str) -> Path | None:
+    """The user's cache entry of a new course folder's gradebook and release copy."""
+    base = cache.folder("prepared")
+    return None if base is None else base / f"{assignment}-{digest[:32]}"
+
+
+def _copy_prepared(entry: Path | None, course_root: Path, assignment: str) -> bool:
+    """Put a cached gradebook and release copy into a new course folder; False when there is
+    no complete entry (nbgrader then makes them)."""
+    if entry is None or not (entry / "gradebook.db").is_file() or not any(
+            (entry / "release" / assignment).glob("*.ipynb")):
+        return False
+    release = course_root / "release" / assignment
+    shutil.rmtree(release, ignore_errors=True)
+    shutil.copytree(entry / "release" / assignment, release)
+    partial = course_root / ".gradebook.db.part"
+    shutil.copyfile(entry / "gradebook.db", partial)
+    partial.replace(course_root / "gradebook.db")  # a gradebook is whole or absent
+    return True
+
+
+def _keep_prepared(course_root: Path, assignment: str, entry: Path) -> None:
+    """Keep what generate_assignment made in a new course folder for the next new one."""
+    with tempfile.TemporaryDirectory(prefix="infowork-prepared-") as staging:
+        staging = Path(staging)
+        shutil.copyfile(course_root / "gradebook.db", staging / "gradebook.db")
+        shutil.copytree(course_root / "release" / assignment, staging / "release" / assignment)
+        cache.publish(staging, entry)
 
 
 def _registered(course_root: Path, assignment: str) -> bool:

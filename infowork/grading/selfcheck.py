@@ -52,7 +52,7 @@ from typing import Callable, Iterator, Mapping
 import nbformat
 
 from infowork import ROOT, grading
-from infowork.grading import GradingError, Limits
+from infowork.grading import GradingError, Limits, cache
 from infowork.grading.report import MISMATCH, TraineeResult, _num, step_titles
 from infowork.grading.submissions import _read_notebook, cell_kind
 
@@ -304,11 +304,10 @@ def _steps(course_root: Path, assignment: str, name: str, master) -> list[Step]:
 
 
 def cache_dir() -> Path | None:
-    """Where prepared course folders are kept between checks: the user's cache folder
-    (``$XDG_CACHE_HOME/infowork/selfcheck``, by default ``~/.cache/...``), never the kit's
-    ``grading/``, which is the instructor's. None when there is no such folder to use."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "infowork" / "selfcheck" if os.path.isabs(base) else None
+    """Where prepared course folders are kept between checks: ``selfcheck/`` of the user's
+    cache folder (:mod:`infowork.grading.cache`), never the kit's ``grading/``, which is the
+    instructor's. None when there is no such folder to use."""
+    return cache.folder("selfcheck")
 
 
 #: In a prepared folder: what it was built from (see :func:`_build_digest`).
@@ -318,16 +317,8 @@ BUILT = "selfcheck.sha256"
 def _build_digest(assignment: str, source_root: Path) -> str:
     """A fingerprint of what a prepared course folder depends on: the master copy, the kit's
     nbgrader_config.py, the kit's place and nbgrader's version."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256("\0".join([str(ROOT), str(source_root.resolve()), assignment,
-                                        version("nbgrader")]).encode("utf-8"))
-    digest.update((ROOT / "nbgrader_config.py").read_bytes())
-    folder = source_root / assignment
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return cache.fingerprint(source_root / assignment, str(ROOT), str(source_root.resolve()),
+                             assignment)
 
 
 def _remove_tree(folder: Path) -> None:

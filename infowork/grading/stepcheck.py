@@ -195,9 +195,10 @@ def _digest(assignment: str, source_root: Path) -> str:
 
 
 def cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/infowork/stepcheck`` (by default under ``~/.cache``), or None."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "infowork" / "stepcheck" if os.path.isabs(base) else None
+    """``stepcheck/`` of the user's cache folder (:mod:`infowork.grading.cache`), or None."""
+    from infowork.grading import cache
+
+    return cache.folder("stepcheck")
 
 
 def _cache_file(assignment: str, source_root: Path) -> Path | None:
