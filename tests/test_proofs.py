@@ -7,7 +7,10 @@ One kernel per module (two modules at a time) runs the solution top to bottom, s
 step's answer cell. Each proof entry then restores that namespace, runs its own code in place of
 the answer cell and every cell after it, and records which cells raised. After a step's entries
 the saved namespace is restored once more and the original solution must pass again: that proves
-no entry leaks state into the next. The format is documented in tests/proofs/README.md.
+no entry leaks state into the next. The kernel runs as when the kit grades (its test cells send
+their answers out as records), and every test cell's verdict in every run is replayed outside the
+kernel (infowork.grading.verdict) and must agree with the kernel's. The format is documented in
+tests/proofs/README.md.
 """
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ from dataclasses import dataclass, field
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from infowork import answers
+from infowork.grading import verdict
 
 from conftest import (assignment_modules, grade_meta, is_answer_cell, is_test_cell,
                       partial_replacements, read_proofs)
@@ -67,9 +73,11 @@ get_ipython().run_line_magic("config", "InlineBackend.figure_formats = set()")
 
 @dataclass
 class Outcome:
-    """Which cells raised in one run: cell index -> (exception name, message)."""
+    """Which cells raised in one run: cell index -> (exception name, message); and the answer
+    records each test cell sent out of the kernel (cell index -> records), as in grading."""
 
     errors: dict[int, tuple[str, str]] = field(default_factory=dict)
+    records: dict[int, list[dict]] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,13 +100,17 @@ class _Kernel:
                                      kernel_name="python3",
                                      resources={"metadata": {"path": str(folder)}})
 
-    def run(self, source: str, index: int) -> tuple[str, str] | None:
+    def run(self, source: str, index: int, outcome: Outcome | None = None) -> tuple[str, str] | None:
+        """Run ``source`` as cell ``index``; its error (name, message) or None. With
+        ``outcome``, the error and the cell's answer records go there."""
         cell = nbformat.v4.new_code_cell(source)
         self.client.execute_cell(cell, index, store_history=False)
-        for output in cell.outputs:
-            if output.output_type == "error":
-                return output.ename, output.evalue
-        return None
+        error = next(((o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"), None)
+        if outcome is not None:
+            if error:
+                outcome.errors[index] = error
+            outcome.records[index] = verdict.records_of(cell.outputs)
+        return error
 
     def helper(self, source: str) -> None:
         error = self.run(source, 0)
@@ -110,11 +122,8 @@ def _run_from(kernel: _Kernel, nb, start: int, replacements: dict[int, str]) -> 
     outcome = Outcome()
     for index in range(start, len(nb.cells)):
         cell = nb.cells[index]
-        if cell.cell_type != "code":
-            continue
-        error = kernel.run(replacements.get(index, cell.source), index)
-        if error:
-            outcome.errors[index] = error
+        if cell.cell_type == "code":
+            kernel.run(replacements.get(index, cell.source), index, outcome)
     return outcome
 
 
@@ -155,15 +164,15 @@ def _proof_run(module_id: str) -> ProofRun:
     kernel = _Kernel(nb, path.parent)
     with kernel.client.setup_kernel():
         kernel.helper(KERNEL_HELPERS)
+        # As when the kit grades: test cells send their answers out of the kernel as records.
+        kernel.helper(f"import os; os.environ[{answers.GRADING_MARK!r}] = '1'")
         baseline = Outcome()
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             if index in saved:
                 kernel.helper(f"_proof_save({index})")
-            error = kernel.run(cell.source, index)
-            if error:
-                baseline.errors[index] = error
+            kernel.run(cell.source, index, baseline)
 
         wrong, alternatives, restored = [], [], {}
         for step, index in sorted(steps.items(), key=lambda item: item[1]):
@@ -316,3 +325,40 @@ def test_partial_submission_scores_its_points(module):
               if i not in run.tests.values() and i not in {run.steps[s] for s in
                                                              proofs["partial"]["replace"]}}
     assert not others, f"partial: неожиданные ошибки: {_describe(run, others)}"
+
+
+@functools.cache
+def _rehearsal(module_id: str) -> verdict.Rehearsal:
+    module = next(m for m in MODULES if m.id == module_id)
+    return verdict.rehearse({p.stem: nbformat.read(p, as_version=4)
+                             for p in sorted(module.solution_path().parent.glob("*.ipynb"))})
+
+
+@params
+def test_the_replay_agrees_with_the_kernel_on_every_proof(module):
+    """In every run above (the solution; each wrong answer and other correct approach with
+    every cell after it; the solution again after each step; the partial work) each test cell's
+    verdict replayed outside the kernel from the answers it sent out
+    (:mod:`infowork.grading.verdict`) is the kernel's own: the trip through JSON never zeroes
+    an honest step and never passes a wrong one."""
+    run, rehearsal = proof_run(module.id), _rehearsal(module.id)
+    runs = [("solution", run.baseline),
+            *((_label(entry), outcome) for entry, outcome in run.wrong + run.alternatives),
+            *((f"{step} restored", outcome) for step, outcome in run.restored.items())]
+    if run.partial is not None:
+        runs.append(("partial", run.partial))
+    problems, judged = [], 0
+    for label, outcome in runs:
+        for grade_id, index in run.tests.items():
+            if index not in outcome.records:
+                continue
+            judged += 1
+            kernel_ok = index not in outcome.errors
+            replay = verdict.replay_cell(rehearsal.sources[(module.id, grade_id)],
+                                         outcome.records[index], rehearsal.base[module.id])
+            if kernel_ok != (replay is None):
+                problems.append(f"{label} / {grade_id}: kernel "
+                                f"{'passed' if kernel_ok else outcome.errors[index]}, "
+                                f"replay {replay or 'passed'}")
+    assert judged >= len(run.wrong) + len(run.alternatives) + len(rehearsal.sources)
+    assert not problems, "\n".join(problems)
