@@ -194,8 +194,9 @@ def _checked_cell(item, path: Path, run):
 # first, a long file with few tests (the hostile class) started last and one worker ran it
 # alone at the end while the other had nothing left.
 LONGEST_FIRST = ["test_grading_roundtrip.py", "test_proofs.py", "test_hostile_class.py",
-                 "test_verdict.py", "test_hub.py", "test_selfcheck.py", "test_stepcheck.py",
-                 "test_makefile.py", "test_site.py", "test_sandbox.py", "test_class_report.py"]
+                 "test_hub.py", "test_verdict.py", "test_selfcheck.py", "test_makefile.py",
+                 "test_sandbox.py", "test_stepcheck.py", "test_site.py", "test_exercises_sync.py",
+                 "test_open_report.py", "test_class_report.py"]
 
 
 def _longest_first(item) -> int:
