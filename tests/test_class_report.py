@@ -104,3 +104,25 @@ def test_summaries_of_values():
     frame = pd.DataFrame({"a": range(1000), "b": ["т"] * 1000})
     assert class_report.summarize(frame).startswith("таблица 1000 × 2; столбцы: a, b")
     assert json.dumps(class_report.summarize(list(range(100)))).count(",") < 20
+
+
+def test_master_answers_run_the_master_once_and_come_from_the_cache_after(tmp_path, monkeypatch):
+    """«Верный ответ (эталон)» on the page: the master copy runs at the first report and its
+    answers are read from the user's cache at the next ones (the same answers)."""
+    import pytest
+
+    from infowork import grading
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    module = "00_intro"
+    nb = nbformat.read(grading.SOURCE_ROOT / module / f"{module}.ipynb", as_version=4)
+    steps = {c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+    first = class_report._master_answers(grading.SOURCE_ROOT, module, steps)
+    assert first and set(first) <= steps and all(first.values())
+    assert list((tmp_path / "infowork" / "master").glob(f"{module}-*.answers.json"))
+    monkeypatch.setattr(class_report, "_run_master",
+                        lambda *args: pytest.fail("the master copy ran again"))
+    assert class_report._master_answers(grading.SOURCE_ROOT, module, steps) == first
+    one = sorted(first)[0]
+    assert class_report._master_answers(grading.SOURCE_ROOT, module, {one}) == {one: first[one]}
