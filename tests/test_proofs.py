@@ -100,7 +100,8 @@ class _Kernel:
                                      kernel_name="python3",
                                      resources={"metadata": {"path": str(folder)}})
 
-    def run(self, source: str, index: int, outcome: Outcome | None = None) -> tuple[str, str] | None:
+    def run(self, source: str, index: int,
+            outcome: Outcome | None = None) -> tuple[str, str] | None:
         """Run ``source`` as cell ``index``; its error (name, message) or None. With
         ``outcome``, the error and the cell's answer records go there."""
         cell = nbformat.v4.new_code_cell(source)

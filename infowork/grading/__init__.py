@@ -17,7 +17,8 @@ Russian feedback out. nbgrader is the engine; this package makes it safe to run 
 - :mod:`~infowork.grading.report`: the class table, CSV and the saved class report;
 - :mod:`~infowork.grading.selfcheck`: ``infowork check`` for a self-study learner;
 - :mod:`~infowork.grading.cache`: what is made from a master copy once, kept in the user's
-  cache folder (a new course folder's gradebook, the master check's scratch gradebook).
+  cache folder (a new course folder's gradebook, the master check's scratch gradebook, the
+  master's answers on the class report).
 
 The pipeline's names are available from the package itself (``grading.grade_folder``); they
 are loaded on first use, so the sandbox launcher (``python -m infowork.grading.sandbox``) does

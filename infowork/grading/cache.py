@@ -7,7 +7,8 @@ copy, not once per run.
   gradebook and the release copy (:func:`infowork.grading.pipeline.prepare_course`): a new
   group's first grading copies them instead of running nbgrader (~2 s);
 - ``master/``: the scratch gradebook the master-copy check compares with
-  (:func:`infowork.grading.gradebook.check_master`);
+  (:func:`infowork.grading.gradebook.check_master`) and the master's answers the class report
+  shows (:mod:`infowork.grading.class_report`);
 - ``selfcheck/``: the prepared course folders of ``infowork check``;
 - ``stepcheck/``: the master copy's probes for the step checks in a lesson.
 

@@ -341,10 +341,11 @@ def _master_answers(source_root: Path, assignment: str, steps: set[str]) -> dict
     from infowork.grading import cache
 
     here = Path(__file__).resolve().parent
+    code = [here / "class_report.py", here / "verdict.py", here.parent / "answers.py"]
     entry, folder = cache.folder("master"), source_root / assignment
     if entry is not None and folder.is_dir():
-        key = cache.fingerprint(folder, "class report", *(
-            (here / name).read_text(encoding="utf-8") for name in ("class_report.py", "verdict.py")))
+        key = cache.fingerprint(folder, "class report",
+                                *(path.read_text(encoding="utf-8") for path in code))
         entry = entry / f"{assignment}-{key[:32]}.answers.json"
         try:
             found = json.loads(entry.read_text(encoding="utf-8"))

@@ -51,8 +51,9 @@ from infowork import ROOT
 from infowork.exercises import nbgrader_command, nbgrader_env
 from infowork.grading import cache
 
-__all__ = ["alembic_head", "MasterCheck", "check_master", "Guard", "Snapshot", "snapshot", "restore_changes",
-           "rescore", "suspicious_values", "foreign_objects", "backup", "recover"]
+__all__ = ["alembic_head", "MasterCheck", "check_master", "Guard", "Snapshot", "snapshot",
+           "restore_changes", "rescore", "suspicious_values", "foreign_objects", "backup",
+           "recover"]
 
 COURSE_ID = "infowork"
 
