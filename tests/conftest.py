@@ -4,6 +4,7 @@ and the grading round trip both use these."""
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import re
 import shutil
@@ -53,6 +54,19 @@ def read_proofs(module_id: str) -> dict:
     raw.setdefault("alternatives", [])
     raw.setdefault("partial", None)
     return raw
+
+
+@functools.cache
+def rehearsal(module_id: str):
+    """The verdict's rehearsal of a module's master copy (infowork.grading.verdict.rehearse), made
+    once per test process: the replay's sources, probes and setup namespaces."""
+    import nbformat
+
+    from infowork.grading import verdict
+
+    folder = (ROOT / "solutions" / module_id)
+    return verdict.rehearse({p.stem: nbformat.read(p, as_version=4)
+                             for p in sorted(folder.glob("*.ipynb"))})
 
 
 def partial_replacements(proofs: dict) -> dict[str, str]:

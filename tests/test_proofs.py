@@ -29,6 +29,7 @@ from infowork.grading import verdict
 
 from conftest import (assignment_modules, grade_meta, is_answer_cell, is_test_cell,
                       partial_replacements, read_proofs)
+from conftest import rehearsal as conftest_rehearsal
 
 MODULES = assignment_modules()
 CELL_TIMEOUT = 120
@@ -328,13 +329,6 @@ def test_partial_submission_scores_its_points(module):
     assert not others, f"partial: неожиданные ошибки: {_describe(run, others)}"
 
 
-@functools.cache
-def _rehearsal(module_id: str) -> verdict.Rehearsal:
-    module = next(m for m in MODULES if m.id == module_id)
-    return verdict.rehearse({p.stem: nbformat.read(p, as_version=4)
-                             for p in sorted(module.solution_path().parent.glob("*.ipynb"))})
-
-
 @params
 def test_the_replay_agrees_with_the_kernel_on_every_proof(module):
     """In every run above (the solution; each wrong answer and other correct approach with
@@ -342,7 +336,7 @@ def test_the_replay_agrees_with_the_kernel_on_every_proof(module):
     verdict replayed outside the kernel from the answers it sent out
     (:mod:`infowork.grading.verdict`) is the kernel's own: the trip through JSON never zeroes
     an honest step and never passes a wrong one."""
-    run, rehearsal = proof_run(module.id), _rehearsal(module.id)
+    run, rehearsal = proof_run(module.id), conftest_rehearsal(module.id)
     runs = [("solution", run.baseline),
             *((_label(entry), outcome) for entry, outcome in run.wrong + run.alternatives),
             *((f"{step} restored", outcome) for step, outcome in run.restored.items())]

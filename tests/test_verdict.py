@@ -31,7 +31,7 @@ import pytest  # noqa: E402
 
 import corpus_verdict  # noqa: E402
 from conftest import (assignment_modules, fill_exercise, partial_replacements,  # noqa: E402
-                      read_proofs)
+                      read_proofs, rehearsal)
 from infowork import answers, checks, data, grading, style  # noqa: E402
 from infowork.grading import report, verdict
 
@@ -223,9 +223,7 @@ def test_grading_mark_is_the_one_the_kit_sets():
 
 @pytest.fixture(scope="module")
 def rehearsals():
-    return {m.id: verdict.rehearse({p.stem: nbformat.read(p, as_version=4) for p in
-                                    sorted(m.solution_path().parent.glob("*.ipynb"))})
-            for m in MODULES}
+    return {m.id: rehearsal(m.id) for m in MODULES}
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
