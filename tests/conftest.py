@@ -3,7 +3,9 @@ modules, their proofs files, and trainee-like submissions built from them. The p
 and the grading round trip both use these."""
 from __future__ import annotations
 
+import contextlib
 import copy
+import fcntl
 import functools
 import os
 import re
@@ -145,6 +147,20 @@ def host_processes(with_environ: bool = False) -> dict[int, Process]:
         found[int(entry)] = Process(int(ppid), state,
                                     text.replace(b"\0", b" ").decode("utf-8", "replace"))
     return found
+
+
+@contextlib.contextmanager
+def kit_grading_turn(tmp_path_factory):
+    """Hold the kit's own grading/ folder (the instructor's gradebook) for a while: `make lab`'s
+    formgrader writes there, and a test that proves a command writes nothing there must not see
+    it. Both take turns through a lock file shared by all xdist workers of the run."""
+    lock = tmp_path_factory.getbasetemp().parent / "kit-grading.lock"
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield ROOT / "grading"
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")

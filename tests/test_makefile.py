@@ -8,6 +8,8 @@ import pytest
 
 from infowork import ROOT
 
+from conftest import kit_grading_turn
+
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 IN_KIT_VENV = Path(sys.prefix).resolve() == (ROOT / ".venv").resolve()
 
@@ -49,9 +51,21 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not IN_KIT_VENV, reason="runs only inside the kit's own .venv (make test)")
-def test_make_lab_serves_the_first_lesson_and_formgrader(tmp_path):
+def test_make_lab_serves_the_first_lesson_and_formgrader(tmp_path, tmp_path_factory):
     """`make lab` really starts JupyterLab (as root too), redirects to the first lesson, and
-    nbgrader's formgrader loads with the kit's nbgrader_config.py (manual grading needs it)."""
+    nbgrader's formgrader loads with the kit's nbgrader_config.py (manual grading needs it).
+    Formgrader opens the kit's own gradebook: one it had to create is removed afterwards."""
+    with kit_grading_turn(tmp_path_factory) as grading:
+        gradebook = grading / "gradebook.db"
+        had_gradebook = gradebook.exists()
+        try:
+            _serve_lab(tmp_path)
+        finally:
+            if not had_gradebook:
+                gradebook.unlink(missing_ok=True)
+
+
+def _serve_lab(tmp_path):
     import json
     import os
     import signal

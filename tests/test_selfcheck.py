@@ -25,7 +25,7 @@ from infowork.grading import selfcheck
 from infowork.grading.report import TraineeResult, step_titles
 
 from conftest import (assignment_modules, fill_exercise, grade_meta, is_test_cell,
-                      partial_replacements, read_proofs)
+                      kit_grading_turn, partial_replacements, read_proofs)
 
 MODULE = assignment_modules()[0]
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
@@ -112,7 +112,6 @@ def runs(tmp_path_factory) -> Runs:
     blank = MODULE.exercise_path()  # `infowork check MODULE` checks this file by default
     private_tmp = tmp_path_factory.mktemp("tmp")
     cache = tmp_path_factory.mktemp("cache")  # the prepared course folder: not the user's
-    grading_before, temp_before = _files(ROOT / "grading"), set(os.listdir(private_tmp))
     befores = {partial: _digest(partial), blank: _digest(blank)}
 
     def one(argv):
@@ -124,14 +123,16 @@ def runs(tmp_path_factory) -> Runs:
         return code, "\n".join(lines)
 
     # A private temporary folder, so another test run on the same machine cannot show up here.
-    with pytest.MonkeyPatch.context() as mp, ThreadPoolExecutor(max_workers=2) as pool:
+    with kit_grading_turn(tmp_path_factory) as grading, pytest.MonkeyPatch.context() as mp, \
+            ThreadPoolExecutor(max_workers=2) as pool:
+        grading_before, temp_before = _files(grading), set(os.listdir(private_tmp))
         mp.setattr(tempfile, "tempdir", str(private_tmp))
         mp.setattr(selfcheck, "cache_dir", lambda: cache)
         (p_code, p_out), (b_code, b_out) = pool.map(one, [[MODULE.id, str(partial)], [MODULE.id]])
-        temp_after = _temp_folders()
+        temp_after, grading_after = _temp_folders(), _files(grading)
     return Runs(Run(p_code, p_out, partial, befores[partial]),
                 Run(b_code, b_out, blank, befores[blank]),
-                grading_before, _files(ROOT / "grading"), temp_before, temp_after)
+                grading_before, grading_after, temp_before, temp_after)
 
 
 def _cli_check(assignment: str, lines: list[str]) -> int:
