@@ -325,3 +325,24 @@ def test_a_group_folder_config_keeps_formgraders_templates(tmp_path, prepared_co
     folders = c.HTMLExporter.extra_template_basedirs
     assert "formgrader" not in folders[0] and folders[1].endswith("formgrader/templates")
     assert HTMLExporter(config=c, template_name="formgrade").template is not None
+
+
+def test_a_trainee_is_claimed_by_one_worker_only(tmp_path):
+    from infowork.grading.pipeline import _claim
+
+    assert _claim(tmp_path, "ivanov", "1-1")
+    assert not _claim(tmp_path, "ivanov", "2-1")
+    assert (tmp_path / "ivanov.claim").read_text(encoding="utf-8") == "1-1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ivanov.claim"], "no drafts left"
+
+
+def test_trainees_graded_meanwhile_are_those_a_tampering_may_have_reached():
+    from infowork.grading.gradebook import graded_meanwhile
+
+    order = ["a", "b", "c", "d"]
+    assert graded_meanwhile(order, ["a", "b"], "b", "a", jobs=1) == ["c", "d"]
+    # Two workers: 1 took b, then c; 2 took a (slow). b's code ran while a's did, and before c.
+    assert graded_meanwhile(order, ["b"], "b", None, jobs=2) == ["a", "c", "d"]
+    assert graded_meanwhile(order, ["b", "c"], "c", "b", jobs=2) == ["a", "d"]
+    assert graded_meanwhile(order, ["b", "c", "a"], "a", None, jobs=2) == ["b", "c", "d"]
+    assert graded_meanwhile(order, ["b", "c", "a", "d"], "d", "c", jobs=2) == ["a"]

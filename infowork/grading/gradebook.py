@@ -51,9 +51,9 @@ from infowork import ROOT
 from infowork.exercises import nbgrader_command, nbgrader_env
 from infowork.grading import cache
 
-__all__ = ["alembic_head", "MasterCheck", "check_master", "Guard", "Snapshot", "snapshot",
-           "restore_changes", "rescore", "suspicious_values", "foreign_objects", "backup",
-           "recover"]
+__all__ = ["alembic_head", "MasterCheck", "check_master", "Guard", "graded_meanwhile",
+           "Snapshot", "snapshot", "restore_changes", "rescore", "suspicious_values",
+           "foreign_objects", "backup", "recover"]
 
 COURSE_ID = "infowork"
 
@@ -613,9 +613,10 @@ class Guard:
     them); the gradebook is copied, and put back from the copy if the trainee's code deleted or
     damaged it (and the trainees after it are graded again).
 
-    With ``jobs`` workers grading at once, "after it" means every trainee not yet done when
-    the tampering is found (any of them may have been graded, in another worker, while the
-    gradebook was wrong); with one worker it is the trainees after it in ``order``."""
+    With ``jobs`` workers grading at once, "after it" means every trainee finished since its
+    worker took it, or not yet done when the tampering is found (any of them may have been
+    graded, in another worker, while the gradebook was wrong); with one worker it is the
+    trainees after it in ``order``."""
 
     def __init__(self, course_root: Path | str, assignment: str, master: MasterCheck,
                  order: list[str], jobs: int = 1):
@@ -630,9 +631,11 @@ class Guard:
         self.per_student: dict[str, list[str]] = {}
         self.regrade: list[str] = []
 
-    def after(self, student: str) -> None:
+    def after(self, student: str, previous: str | None = None) -> None:
+        """``student`` is done; ``previous`` is the trainee its worker finished just before
+        (None for a worker's first)."""
         try:
-            self._after(student)
+            self._after(student, previous)
         except (sqlite3.Error, OSError) as exc:
             self.notes.append(f"журнал оценок не удалось проверить после работы {student}: "
                               f"{exc}")
@@ -647,19 +650,9 @@ class Guard:
         self.done = []
         return again
 
-    def _after(self, student: str) -> None:
+    def _after(self, student: str, previous: str | None) -> None:
         self.done.append(student)
-        if self.jobs == 1:
-            following = (self.order[self.order.index(student) + 1:] if student in self.order
-                         else [])
-        else:
-            # Graded while this trainee's code ran: finished since its worker started it (after
-            # the trainee before it in the same share, every jobs-th of order), or not yet done.
-            index = self.order.index(student) if student in self.order else 0
-            before = self.order[index - self.jobs] if index >= self.jobs else None
-            since = (self.done.index(before) + 1 if before in self.done else 0)
-            following = [s for s in self.done[since:] if s != student]
-            following += [s for s in self.order if s not in self.done]
+        following = graded_meanwhile(self.order, self.done, student, previous, self.jobs)
         if recover(self.course_root, self.copy, self.assignment):
             self.per_student.setdefault(student, []).append(
                 "пока проверялась эта работа, журнал оценок (gradebook.db) удалён или повреждён "
@@ -692,6 +685,19 @@ class Guard:
         for student, items in changed.items():
             per_student.setdefault(student, []).extend(items)
         return per_student, list(dict.fromkeys(notes + others))
+
+
+def graded_meanwhile(order: list[str], done: list[str], student: str, previous: str | None,
+                     jobs: int) -> list[str]:
+    """The trainees whose grading may have used the gradebook as ``student``'s code left it:
+    with one worker, those after it in ``order``; with several, those finished since its worker
+    took it (right after ``previous``, the trainee that worker finished before; None: since the
+    start) and those not yet done. ``done`` is the order of finishing, ``student`` included."""
+    if jobs == 1:
+        return order[order.index(student) + 1:] if student in order else []
+    since = done.index(previous) + 1 if previous in done else 0
+    return ([s for s in done[since:] if s != student]
+            + [s for s in order if s not in done])
 
 
 def rescore(course_root: Path | str, assignment: str, student: str) -> list[str]:

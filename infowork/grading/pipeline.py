@@ -371,20 +371,25 @@ def default_jobs() -> int:
 
 
 def _run_workers(course_root: Path, assignment: str, students: list[str], limits: Limits,
-                 wall_seconds: float, done_callback: Callable[[str], None] = lambda s: None,
+                 wall_seconds: float,
+                 done_callback: Callable[[str, str | None], None] = lambda s, p: None,
                  jobs: int = 1) -> dict[str, dict]:
     """Autograde and generate feedback for each trainee, in ``jobs`` child processes at once,
-    each under the limits and grading its share of the class (every ``jobs``-th trainee).
+    each under the limits.
 
-    One child grades its trainees in turn (nbgrader and its imports load once, not once per
-    trainee), writing ``logs/STUDENT.json`` after each. A trainee that kills the child or runs
-    past ``wall_seconds`` is recorded as failed, and a fresh child carries on with the others
-    of that share; the other shares never notice.
+    The children take the trainees in the order of ``students``, each the next one nobody has
+    taken yet (:func:`_claim`), so a trainee whose endless loop runs into the time limit holds up
+    only its own child: the others go on with the rest of the class. One child grades trainee
+    after trainee (nbgrader and its imports load once, not once per trainee), writing
+    ``logs/STUDENT.json`` after each. A trainee that kills the child or runs past
+    ``wall_seconds`` is recorded as failed, and a fresh child carries on.
 
     All children write the one gradebook of the course folder (nbgrader's autograde writes it
     itself): SQLite serialises their short write transactions, each waiting for the lock up to
     a minute (the ``timeout`` of :func:`_db_url`); the trainees' kernels never write it (the
-    sandbox hides it). ``done_callback`` is called in this thread, one trainee at a time.
+    sandbox hides it). ``done_callback(student, previous)`` is called in this thread, one
+    trainee at a time; ``previous`` is the trainee the same child finished just before (None
+    for a child's first), so the trainees graded at the same time as this one are known.
 
     The child dies with this process, however it ends (killed, Ctrl+C), and its kernels die with
     the child (:func:`infowork.grading.sandbox.die_with_parent`; a sandboxed kernel's bwrap has
@@ -398,24 +403,23 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
     logs.mkdir(exist_ok=True)
     for student in students:
         (logs / f"{student}.json").unlink(missing_ok=True)
+        (logs / f"{student}.claim").unlink(missing_ok=True)
     jobs = max(1, min(int(jobs or 1), len(students) or 1))
-    shares = [students[k::jobs] for k in range(jobs)]
     results: dict[str, dict] = {}
     finished: queue.Queue = queue.Queue()
     stop = threading.Event()
+    failures: list[str] = []
 
-    def run_share(index: int, pending: list[str]) -> None:
+    def run_slot(index: int) -> None:
         try:
-            _run_share(course_root, assignment, index, pending, limits, wall_seconds, logs,
-                       lambda student, outcome: finished.put((student, outcome)), stop)
-        except BaseException as exc:  # noqa: BLE001 - the rest of the share is failed, not lost
-            for student in pending:
-                finished.put((student, {"crashed": -1, "log": f"{type(exc).__name__}: {exc}"}))
+            _run_slot(course_root, assignment, index, students, limits, wall_seconds, logs,
+                      lambda *item: finished.put(item), stop)
+        except BaseException as exc:  # noqa: BLE001 - the others go on; see below
+            failures.append(f"{type(exc).__name__}: {exc}")
         finally:
             finished.put(None)
 
-    threads = [threading.Thread(target=run_share, args=(k, share), daemon=True)
-               for k, share in enumerate(shares)]
+    threads = [threading.Thread(target=run_slot, args=(k,), daemon=True) for k in range(jobs)]
     for thread in threads:
         thread.start()
     running = len(threads)
@@ -425,54 +429,107 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
             if item is None:
                 running -= 1
                 continue
-            student, outcome = item
+            student, outcome, previous = item
             if student not in results:
                 results[student] = outcome
-                done_callback(student)
-    finally:  # also on Ctrl+C: every share stops and kills its child
+                done_callback(student, previous)
+    finally:  # also on Ctrl+C: every slot stops and kills its child
         stop.set()
         for thread in threads:
             thread.join()
+    for student in students:  # a slot failed itself: what it left is failed, not lost
+        if student not in results and failures:
+            results[student] = {"crashed": -1, "log": failures[0]}
     return results
 
 
-def _run_share(course_root: Path, assignment: str, index: int, pending: list[str],
-               limits: Limits, wall_seconds: float, logs: Path,
-               report: Callable[[str, dict], None], stop) -> None:
-    """One share of :func:`_run_workers`: a child grades ``pending`` (the list is consumed);
-    when it dies or hangs, the trainee it was on is failed and a fresh child goes on."""
+def _claim(logs: Path, student: str, worker: str) -> bool:
+    """Take ``student`` for ``worker`` unless another worker has: ``logs/STUDENT.claim`` is
+    made whole (it names the worker) and linked into place, which fails if it exists."""
+    claim = logs / f"{student}.claim"
+    if claim.exists():
+        return False
+    draft = logs / f"{student}.claim.{worker}"
+    draft.write_text(worker, encoding="utf-8")
+    try:
+        os.link(draft, claim)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+def _run_slot(course_root: Path, assignment: str, index: int, students: list[str],
+              limits: Limits, wall_seconds: float, logs: Path,
+              report: Callable[[str, dict, str | None], None], stop) -> None:
+    """One of the ``jobs`` places of :func:`_run_workers`: a child takes trainees nobody has
+    taken yet; when it dies or hangs, the trainee it was on is failed and a fresh child goes on
+    while trainees are left."""
+    owners: dict[str, str] = {}  # student -> the worker that claimed it
+
+    def claims_of(worker: str) -> list[str]:
+        for student in students:
+            if student not in owners:
+                try:
+                    owners[student] = (logs / f"{student}.claim").read_text(encoding="utf-8")
+                except FileNotFoundError:
+                    pass
+        return [s for s in students if owners.get(s) == worker]
+
     attempt = 0
-    while pending and not stop.is_set():
+    while not stop.is_set() and any(not (logs / f"{s}.claim").exists() for s in students):
         attempt += 1
-        log_path = logs / f"worker-{index + 1}-{attempt}.log"
+        worker = f"{index + 1}-{attempt}"
+        log_path = logs / f"worker-{worker}.log"
         sockets = tempfile.mkdtemp(prefix="infowork-k-")  # short: a socket path has <108 bytes
         env = nbgrader_env(course_root) | {sandbox.SOCKETS: sockets}
+        reported: list[str] = []
         with open(log_path, "w", encoding="utf-8") as log:
             proc = subprocess.Popen(
                 sandbox.die_with_parent(
                     [sys.executable, "-m", "infowork.grading", "--worker", assignment, str(logs),
-                     json.dumps(asdict(limits)), *pending]),
+                     json.dumps(asdict(limits)), worker, *students]),
                 cwd=course_root, env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=(os.name == "posix"))
+
+            def take(outcome: dict) -> None:
+                """The trainee the child is on (or, if it took none, the next free one) gets
+                ``outcome``."""
+                mine = [s for s in claims_of(worker) if s not in reported]
+                student = mine[0] if mine else next(
+                    (s for s in students if _claim(logs, s, worker)), None)
+                if student is not None:
+                    report(student, outcome, reported[-1] if reported else None)
+                    reported.append(student)
+
             try:
                 deadline = time.monotonic() + wall_seconds + 60  # + the child's start-up
-                while pending and not stop.is_set():
-                    done = logs / f"{pending[0]}.json"
-                    if done.exists():
-                        report(pending.pop(0), json.loads(done.read_text(encoding="utf-8")))
+                while not stop.is_set():
+                    exited = proc.poll() is not None
+                    ready = [s for s in claims_of(worker) if s not in reported
+                             and (logs / f"{s}.json").exists()]
+                    for student in ready[:1]:
+                        report(student, json.loads((logs / f"{student}.json").read_text(
+                            encoding="utf-8")), reported[-1] if reported else None)
+                        reported.append(student)
                         deadline = time.monotonic() + wall_seconds
+                    if ready:
                         continue
-                    if proc.poll() is not None and not done.exists():
-                        tail = _tail(log_path.read_text(encoding="utf-8", errors="replace"), 30)
-                        report(pending.pop(0), {"crashed": proc.returncode, "log": tail})
+                    if exited:
+                        if proc.returncode != 0 or any(
+                                s not in reported for s in claims_of(worker)):
+                            tail = _tail(log_path.read_text(encoding="utf-8", errors="replace"),
+                                         30)
+                            take({"crashed": proc.returncode, "log": tail})
                         break
                     if time.monotonic() > deadline:
                         _kill(proc)
-                        report(pending.pop(0), {"killed": True})
+                        take({"killed": True})
                         break
                     time.sleep(0.1)
             finally:  # also on Ctrl+C or an error here: no child outlives the run
-                if proc.poll() is None and pending:
+                if proc.poll() is None:
                     _kill(proc)
                 try:
                     proc.wait(timeout=30)
@@ -494,9 +551,10 @@ def _kill(proc: subprocess.Popen) -> None:
         pass  # already gone
 
 
-def _worker(assignment: str, logs: str, limits: str, *students: str) -> int:
-    """Child process: nbgrader's own autograde and generate_feedback, trainee by trainee,
-    under the resource limits (the kernels nbgrader starts inherit them)."""
+def _worker(assignment: str, logs: str, limits: str, worker: str, *students: str) -> int:
+    """Child process ``worker``: nbgrader's own autograde and generate_feedback, trainee by
+    trainee (each of ``students`` no other child has taken, :func:`_claim`), under the
+    resource limits (the kernels nbgrader starts inherit them)."""
     if not Limits(**json.loads(limits)).apply():
         print("Ограничения ресурсов недоступны в этой системе: проверка идёт без них.")
     from nbgrader.apps.api import NbGraderAPI
@@ -513,6 +571,8 @@ def _worker(assignment: str, logs: str, limits: str, *students: str) -> int:
     judge = Judge(coursedir.format_path(coursedir.source_directory, ".", assignment), app.config)
     api = NbGraderAPI(coursedir=coursedir, parent=app)
     for student in students:
+        if not _claim(Path(logs), student, worker):
+            continue
         judge.start()
         result = {"autograde": api.autograde(assignment, student, force=True, create=True)}
         if result["autograde"].get("success"):
@@ -759,13 +819,13 @@ def grade_folder(assignment: str, folder: Path | str,
     started = time.monotonic()
     guard = gradebook.Guard(course_root, assignment, master_check, to_grade, jobs=jobs)
 
-    def done(student: str) -> None:
+    def done(student: str, previous: str | None) -> None:
         counter["done"] += 1
         n, total = counter["done"], counter["total"]
         elapsed = time.monotonic() - started
         eta = f", осталось ~{_minutes(elapsed / n * (total - n))}" if n < total else ""
         say(f"  [{min(n, total)}/{total}] {student} (прошло {_minutes(elapsed)}{eta})")
-        guard.after(student)
+        guard.after(student, previous)
 
     outcomes = _run_workers(course_root, assignment, to_grade, limits, wall, done, jobs)
     for _ in range(3):  # graded right after a trainee whose code changed the gradebook
