@@ -650,6 +650,7 @@ def test_a_slow_trainee_holds_up_only_its_own_worker(tmp_path, monkeypatch, prep
     waited = nbformat.read(course / "autograded" / "a_slow" / module.id / f"{module.id}.ipynb", 4)
     assert "готовы: 2" in waited.cells[0].outputs[0]["text"], waited.cells[0].outputs
     assert all(r.graded and r.score == 0 for r in report.results), report.results
+    assert not list((course / "logs").glob("*.claim*")), "the workers' claims are cleared"
 
 
 def test_two_groups_are_graded_apart_and_namesakes_are_not_merged(tmp_path, monkeypatch,

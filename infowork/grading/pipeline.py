@@ -437,6 +437,8 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
         stop.set()
         for thread in threads:
             thread.join()
+        for claim in [*logs.glob("*.claim"), *logs.glob("*.claim.*")]:
+            claim.unlink(missing_ok=True)
     for student in students:  # a slot failed itself: what it left is failed, not lost
         if student not in results and failures:
             results[student] = {"crashed": -1, "log": failures[0]}
