@@ -244,6 +244,7 @@ def test_a_second_check_reuses_the_prepared_folder_and_a_changed_master_rebuilds
         folder = folders[0]
         assert not (folder / "submitted" / selfcheck.LEARNER).exists()
         assert not (folder / "autograded" / selfcheck.LEARNER).exists()
+        assert not list(folder.glob("*_class_report.html")), "no class page for one learner"
         from nbgrader.api import Gradebook
 
         with Gradebook(f"sqlite:///{folder / 'gradebook.db'}", "infowork") as gb:

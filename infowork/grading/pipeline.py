@@ -747,11 +747,12 @@ def grade_folder(assignment: str, folder: Path | str,
                  source_root: Path | str = SOURCE_ROOT, feedback_dir: Path | str | None = None,
                  limits: Limits = Limits(),
                  progress: Callable[[str], None] | None = None,
-                 jobs: int | None = None) -> Report:
+                 jobs: int | None = None, class_page: bool = True) -> Report:
     """Grade every trainee's notebook in ``folder``; see the module docstring.
 
     ``jobs`` trainees are graded at once (None: one per core, :func:`default_jobs`); the
-    scores do not depend on it.
+    scores do not depend on it. ``class_page=False`` leaves out the class page (a self-check
+    grades one learner: nobody reads it).
 
     ``course_root`` is nbgrader's working folder (submitted, autograded, feedback, gradebook,
     logs); a rerun over the same course root (say, over a folder with one late notebook)
@@ -858,7 +859,8 @@ def grade_folder(assignment: str, folder: Path | str,
                     Path(feedback_dir).resolve() if feedback_dir is not None else None,
                     notes=[*([box.note] if box.note else []), *master_check.notes, *class_notes])
     saved_report.save(report, merge=True)
-    _write_class_report(course_root, assignment, source_root, say)
+    if class_page:
+        _write_class_report(course_root, assignment, source_root, say)
     return report
 
 

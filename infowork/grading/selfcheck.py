@@ -422,7 +422,8 @@ def check(assignment: str, path: Path | str, limits: Limits = Limits(),
         shutil.copyfile(path, inbox / f"{LEARNER}_{notebook}.ipynb")
         try:
             report = grading.grade_folder(assignment, inbox, course_root=course_root,
-                                          source_root=source_root, limits=limits)
+                                          source_root=source_root, limits=limits,
+                                          class_page=False)
         finally:
             prepared()
         result = report.result(LEARNER)
