@@ -346,3 +346,15 @@ def test_trainees_graded_meanwhile_are_those_a_tampering_may_have_reached():
     assert graded_meanwhile(order, ["b", "c"], "c", "b", jobs=2) == ["a", "d"]
     assert graded_meanwhile(order, ["b", "c", "a"], "a", None, jobs=2) == ["b", "c", "d"]
     assert graded_meanwhile(order, ["b", "c", "a", "d"], "d", "c", jobs=2) == ["a"]
+
+
+def test_the_time_left_follows_the_pace_after_the_workers_started():
+    from infowork.grading.pipeline import _remaining
+
+    # Two workers start up for 4 s, then a trainee is done every second.
+    assert _remaining([4.0], jobs=2, total=12) is None
+    assert _remaining([4.0, 4.1], jobs=2, total=12) is None
+    assert _remaining([4.0, 4.1, 5.1], jobs=2, total=12) == pytest.approx(9.0)
+    assert _remaining([4.0, 4.1, 5.1, 6.1], jobs=2, total=12) == pytest.approx(8.0)
+    assert _remaining([4.0, 4.1, 5.1, 6.1], jobs=2, total=4) is None, "all done"
+    assert _remaining([2.0, 3.5], jobs=1, total=3) == pytest.approx(1.5)

@@ -820,14 +820,17 @@ def grade_folder(assignment: str, folder: Path | str,
             f"одновременно: {jobs}) ...")
     counter = {"done": 0, "total": len(to_grade)}
     started = time.monotonic()
+    finished: list[float] = []  # when each result of this pass came
     guard = gradebook.Guard(course_root, assignment, master_check, to_grade, jobs=jobs)
 
     def done(student: str, previous: str | None) -> None:
         counter["done"] += 1
         n, total = counter["done"], counter["total"]
-        elapsed = time.monotonic() - started
-        eta = f", осталось ~{_minutes(elapsed / n * (total - n))}" if n < total else ""
-        say(f"  [{min(n, total)}/{total}] {student} (прошло {_minutes(elapsed)}{eta})")
+        finished.append(time.monotonic())
+        left = _remaining(finished, min(jobs, total), total)
+        eta = f", осталось ~{_minutes(left)}" if left is not None else ""
+        say(f"  [{min(n, total)}/{total}] {student} (прошло {_minutes(finished[-1] - started)}"
+            f"{eta})")
         guard.after(student, previous)
 
     outcomes = _run_workers(course_root, assignment, to_grade, limits, wall, done, jobs)
@@ -837,6 +840,7 @@ def grade_folder(assignment: str, folder: Path | str,
             break
         counter.update(done=0, total=len(again))
         started = time.monotonic()
+        finished.clear()
         say(f"Проверяю заново работ: {len(again)} (журнал оценок менялся во время проверки)")
         outcomes.update(_run_workers(course_root, assignment, again, limits, wall, done, jobs))
     # What the trainees' code may have done to the gradebook (without a sandbox it can).
@@ -875,6 +879,17 @@ def _write_class_report(course_root: Path, assignment: str, source_root: Path | 
     except Exception as exc:  # noqa: BLE001 - the grades are saved whatever the page does
         say(f"Страницу с итогами группы создать не удалось ({type(exc).__name__}: {exc}).")
         return None
+
+
+def _remaining(finished: list[float], jobs: int, total: int) -> float | None:
+    """Seconds left for ``total`` trainees, ``finished`` holding the times of the results so
+    far: the pace of the results after the first ``jobs`` (those also carry the workers'
+    start-up: nbgrader's imports, the rehearsal of the master copy). None while there is no
+    such pace yet, or when all are done."""
+    n = len(finished)
+    if n >= total or n <= jobs:
+        return None
+    return (finished[-1] - finished[jobs - 1]) / (n - jobs) * (total - n)
 
 
 def _minutes(seconds: float) -> str:
