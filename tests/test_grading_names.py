@@ -358,3 +358,17 @@ def test_the_time_left_follows_the_pace_after_the_workers_started():
     assert _remaining([4.0, 4.1, 5.1, 6.1], jobs=2, total=12) == pytest.approx(8.0)
     assert _remaining([4.0, 4.1, 5.1, 6.1], jobs=2, total=4) is None, "all done"
     assert _remaining([2.0, 3.5], jobs=1, total=3) == pytest.approx(1.5)
+
+
+def test_a_worker_that_dies_at_start_fails_one_trainee_at_a_time_and_the_run_ends(tmp_path):
+    """A memory limit of 1 MB: every worker dies before it takes a trainee. Each death fails
+    the next trainee (with the worker's log), so the run ends with every trainee failed, none
+    lost."""
+    from infowork.grading.pipeline import _run_workers
+
+    done: list[str] = []
+    results = _run_workers(tmp_path, "00_intro", ["a", "b"], grading.Limits(memory_mb=1), 60,
+                           lambda student, previous: done.append(student), jobs=1)
+    assert done == ["a", "b"]
+    assert all(r["crashed"] not in (0, None) and r["log"] for r in results.values()), results
+    assert not list((tmp_path / "logs").glob("*.claim*"))

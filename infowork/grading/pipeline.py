@@ -519,8 +519,10 @@ def _run_slot(course_root: Path, assignment: str, index: int, students: list[str
                     if ready:
                         continue
                     if exited:
-                        if proc.returncode != 0 or any(
-                                s not in reported for s in claims_of(worker)):
+                        # Failed: the trainee it was on, or (a child that died before taking
+                        # any) the next one, so that the class always moves on.
+                        on = any(s not in reported for s in claims_of(worker))
+                        if on or (proc.returncode != 0 and not reported):
                             tail = _tail(log_path.read_text(encoding="utf-8", errors="replace"),
                                          30)
                             take({"crashed": proc.returncode, "log": tail})
