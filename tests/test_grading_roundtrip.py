@@ -178,9 +178,11 @@ def _grade_module(module, root: Path, prepared_course) -> Graded:
     expect = build_inbox(inbox, module, hostile)
     before = _fingerprint(inbox)
     progress: list[str] = []
+    # The hostile class runs with the default workers (one per core); a class of three, one
+    # worker: a second would cost its start-up (~2 s of CPU) to grade a single trainee.
     report = grading.grade_folder(module.id, inbox, course_root=course, feedback_dir=feedback,
                                   limits=grading.Limits(timeout=CELL_TIMEOUT),
-                                  progress=progress.append)
+                                  progress=progress.append, jobs=None if hostile else 1)
     csv_path = grading.write_csv(report, course / f"{module.id}_grades.csv")
     return Graded(module, expect, report, grading.format_table(report), csv_path, before, inbox,
                   hostile, course, feedback, progress)
