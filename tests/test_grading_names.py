@@ -364,11 +364,14 @@ def test_a_worker_that_dies_at_start_fails_one_trainee_at_a_time_and_the_run_end
     """A memory limit of 1 MB: every worker dies before it takes a trainee. Each death fails
     the next trainee (with the worker's log), so the run ends with every trainee failed, none
     lost."""
-    from infowork.grading.pipeline import _run_workers
+    from infowork.grading import pipeline
 
     done: list[str] = []
-    results = _run_workers(tmp_path, "00_intro", ["a", "b"], grading.Limits(memory_mb=1), 60,
+    results = pipeline._run_workers(tmp_path, "00_intro", ["a", "b"], grading.Limits(memory_mb=1), 60,
                            lambda student, previous: done.append(student), jobs=1)
     assert done == ["a", "b"]
     assert all(r["crashed"] not in (0, None) and r["log"] for r in results.values()), results
+    assert pipeline._failure(results["a"], grading.Limits()) == (
+        "работа не проверена: процесс проверки остановился, не начав её (журнал: "
+        "logs/worker-1-1.log); запустите проверку снова")
     assert not list((tmp_path / "logs").glob("*.claim*"))

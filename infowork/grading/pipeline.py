@@ -496,13 +496,14 @@ def _run_slot(course_root: Path, assignment: str, index: int, students: list[str
                 stdin=subprocess.DEVNULL, start_new_session=(os.name == "posix"))
 
             def take(outcome: dict) -> None:
-                """The trainee the child is on (or, if it took none, the next free one) gets
-                ``outcome``."""
+                """The trainee the child is on gets ``outcome``; if it took none, the next free
+                one does, marked as never run (``unstarted``)."""
                 mine = [s for s in claims_of(worker) if s not in reported]
                 student = mine[0] if mine else next(
                     (s for s in students if _claim(logs, s, worker)), None)
                 if student is not None:
-                    report(student, outcome, reported[-1] if reported else None)
+                    report(student, outcome | ({} if mine else {"unstarted": log_path.name}),
+                           reported[-1] if reported else None)
                     reported.append(student)
 
             try:
@@ -717,6 +718,9 @@ def _lesson_helpers_used(nb) -> list[str]:
 
 def _failure(info: dict, limits: Limits) -> str:
     """Why a trainee's notebook was not graded at all, in Russian, from the worker's outcome."""
+    if info.get("unstarted"):
+        return (f"работа не проверена: процесс проверки остановился, не начав её (журнал: "
+                f"logs/{info['unstarted']}); запустите проверку снова")
     if info.get("killed"):
         return "проверка прервана: работа выполнялась слишком долго"
     if "crashed" in info:
