@@ -32,22 +32,28 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
+import pathlib
 import signal
 import subprocess
 import time
+import uuid
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from jupyter_client.utils import ensure_async
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, default
+from traitlets import Integer, Unicode, default
 
-__all__ = ["SkipFatalCells", "PromptKernelManager", "PromptKernelClient", "FATAL_ENAMES",
-           "describe_exit"]
+from infowork.grading import zygote
+
+__all__ = ["SkipFatalCells", "PromptKernelManager", "PromptKernelClient", "ZygoteProvisioner",
+           "FATAL_ENAMES", "describe_exit"]
 
 #: enames of the error output a skipped cell gets (infowork.grading reads them for the table).
 EXITED, KILLED, CRASHED, STUCK = "KernelExited", "KernelKilled", "KernelDied", "KernelStuck"
@@ -113,13 +119,39 @@ class PromptKernelClient(AsyncKernelClient):
                 break
 
 
+class ZygoteProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner whose kernel is forked by the worker's zygote
+    (:mod:`infowork.grading.zygote`) instead of started from its kernelspec's command line."""
+
+    settings = Unicode(help="The sandbox settings file of the kernelspec.")
+
+    async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
+        km = self.parent
+        connection = json.loads(pathlib.Path(km.connection_file).read_text(encoding="utf-8"))
+        cwd = kwargs.get("cwd") or str(pathlib.Path.cwd())
+        self.process = zygote.zygote_for(self.settings).start(connection, cwd)
+        self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
+        return self.connection_info
+
+
 class PromptKernelManager(AsyncKernelManager):
     """jupyter_client's manager that notices a killed kernel has ended within milliseconds
-    (its own check comes every 0.1 s: a stop cost 0.1-0.2 s)."""
+    (its own check comes every 0.1 s: a stop cost 0.1-0.2 s), and whose sandboxed kernels come
+    from the worker's zygote (:class:`ZygoteProvisioner`)."""
 
     @default("client_factory")
     def _prompt_client(self) -> type:
         return PromptKernelClient
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.provisioner is None and zygote.enabled():
+            settings = zygote.settings_of(self.kernel_spec.argv)
+            if settings is not None:
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+                self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id,
+                                                     kernel_spec=self.kernel_spec, parent=self,
+                                                     settings=settings)
+        return await super()._async_pre_start_kernel(**kw)
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         while await self._async_is_alive():

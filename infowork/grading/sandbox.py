@@ -356,9 +356,10 @@ def _kernel_uid() -> int:
 
 
 def _bwrap_argv(settings: dict, connection_fd: int | None, cwd: str | None,
-                sockets: str | None, command: list[str]) -> list[str]:
+                sockets: str | None, command: list[str], stage: str | None = None) -> list[str]:
     """bwrap's command line. Mounts are applied in order: the tmpfs at /tmp comes before the
-    binds, so a Python or a kit that lives under /tmp stays visible."""
+    binds, so a Python or a kit that lives under /tmp stays visible. ``stage``: a zygote's
+    folder of the files beside the current notebook (:mod:`infowork.grading.zygote`)."""
     argv = [settings["bwrap"]]
     if settings["mode"] == "root":
         # No user namespace: root may make the others itself, and the kernel can then become an
@@ -395,6 +396,10 @@ def _bwrap_argv(settings: dict, connection_fd: int | None, cwd: str | None,
         for entry in sorted(os.scandir(cwd), key=lambda e: e.name):
             if not entry.name.endswith(".ipynb") and not entry.name.startswith("."):
                 argv += ["--ro-bind", entry.path, f"{WORKDIR}/{entry.name}"]
+    if stage:
+        from infowork.grading.zygote import STAGE
+
+        argv += ["--ro-bind", stage, STAGE]
     if sockets:
         argv += ["--bind", sockets, sockets]
     if connection_fd is not None:
@@ -529,7 +534,8 @@ def launch(settings_path: str, connection_file: str, *extra: str) -> None:
 
 
 def _inner(processes: str, uid: str, *command: str) -> None:
-    """Inside the sandbox: cap processes, give up root, exec the kernel (or run the probe)."""
+    """Inside the sandbox: cap processes, give up root, exec the kernel (or run the probe, or
+    become a zygote that forks kernels: :mod:`infowork.grading.zygote`)."""
     import resource
 
     nproc = int(processes)
@@ -540,6 +546,11 @@ def _inner(processes: str, uid: str, *command: str) -> None:
         os.setuid(int(uid))
     if command[0] == "probe":
         _probe()
+        return
+    if command[0] == "zygote":
+        from infowork.grading import zygote
+
+        zygote.serve(int(command[1]), int(command[2]))
         return
     python = sys.executable
     os.execv(python, [python, "-m", "ipykernel_launcher", *command[1:]])
