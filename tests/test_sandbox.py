@@ -60,6 +60,15 @@ def _descendants(pid: int) -> dict[int, str]:
     return out
 
 
+def _is_kernel(pid: int, cmdline: str) -> bool:
+    """A kernel started from its command line, or one forked by a zygote (named ipykernel)."""
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        name = ""
+    return "ipykernel_launcher" in cmdline or name == "ipykernel"
+
+
 def _alive(pids) -> dict[int, str]:
     procs = host_processes()
     return {pid: procs[pid][2] for pid in pids if pid in procs and procs[pid][1] != "Z"}
@@ -236,10 +245,10 @@ def test_killing_grading_kills_its_worker_and_kernel(graded_or_prepared, tmp_pat
     try:
         while time.monotonic() - started < 120 and run.poll() is None:
             seen |= _descendants(run.pid)
-            if any("ipykernel_launcher" in cmd for cmd in seen.values()):
+            if any(_is_kernel(pid, cmd) for pid, cmd in seen.items()):
                 break
             time.sleep(0.2)
-        assert any("ipykernel_launcher" in cmd for cmd in seen.values()), (
+        assert any(_is_kernel(pid, cmd) for pid, cmd in seen.items()), (
             f"no kernel started: {seen}\n{log.read_text(errors='replace')[-3000:]}")
         assert any("--worker" in cmd for cmd in seen.values())
         assert any("bwrap" in cmd for cmd in seen.values()) == sandboxed, seen

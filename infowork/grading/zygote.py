@@ -312,7 +312,13 @@ def _prctl(option: int, value: int) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
 
 
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NAME, PR_SET_CHILD_SUBREAPER = 1, 4, 15, 36
+
+
+def _set_name(name: bytes) -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_NAME, ctypes.c_char_p(name), 0, 0, 0)
 
 
 def serve(commands: int, replies: int) -> None:
@@ -397,6 +403,7 @@ def _kernel(connection: dict, fds: tuple[int, ...], sandbox) -> None:
             os.close(fd)
         _prctl(PR_SET_DUMPABLE, 1)
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _set_name(b"ipykernel")  # what ps and top show for it (its command line is the zygote's)
         os.setpgid(0, 0)
         with open(sandbox.CONNECTION, "w", encoding="utf-8") as fh:
             json.dump(connection, fh)
