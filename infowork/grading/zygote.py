@@ -41,7 +41,7 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["SWITCH", "STAGE", "enabled", "settings_of", "Zygote", "KernelProcess", "zygote_for",
+__all__ = ["SWITCH", "STAGE", "GONE", "enabled", "settings_of", "Zygote", "KernelProcess", "zygote_for",
            "serve", "WARM_MODULES"]
 
 #: ``INFOWORK_ZYGOTE=0`` starts every kernel afresh (as before the zygote).
@@ -52,6 +52,9 @@ STAGE = "/stage"
 WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.core.interactiveshell",
                 "numpy", "pandas", "matplotlib.pyplot", "infowork.checks", "infowork.data",
                 "infowork.style", "infowork.answers", "infowork.grading.stepcheck")
+#: The exit status given to a kernel whose zygote ended under it (the kernel dies with it):
+#: its own code killed the process that started it (:func:`infowork.grading.execution.describe_exit`).
+GONE = -1000
 #: How long a worker waits for the zygote to fork a kernel before it starts a fresh sandbox.
 START_TIMEOUT = 30.0
 #: The message a worker's log gets when the zygote is replaced.
@@ -178,7 +181,7 @@ class Zygote:
         with self._cond:
             if self.proc is proc:
                 for kernel in self.kernels.values():
-                    kernel._end(-signal.SIGKILL)
+                    kernel._end(GONE)
                 self.kernels.clear()
                 self._replies.append({"gone": True})
             self._cond.notify_all()
