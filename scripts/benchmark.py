@@ -90,7 +90,7 @@ def bench_grading(class_size: int, assignment: str = "01_content_planning") -> N
 
     from infowork import grading
     from infowork.exercises import nbgrader_command, nbgrader_env
-    from infowork.grading import gradebook
+    from infowork.grading import gradebook, zygote
 
     cores = grading.default_jobs()
     print(f"Проверка группы ({assignment}, {class_size} работ: полные, частичные, пустые; "
@@ -103,7 +103,8 @@ def bench_grading(class_size: int, assignment: str = "01_content_planning") -> N
         for student, nb in work:
             nbformat.write(nb, inbox / f"{student}_{assignment}.ipynb")
 
-        # Stock nbgrader: the same course folder set-up, every trainee in one autograde run.
+        # Stock nbgrader: the same course folder set-up, every trainee in one autograde run,
+        # each kernel started afresh as nbgrader does (no zygote: infowork.grading.zygote).
         stock = (Path(folder) / "stock").resolve()
         grading.prepare_course(stock, assignment, grading.SOURCE_ROOT, grading.Limits())
         for student, nb in work:
@@ -112,7 +113,8 @@ def bench_grading(class_size: int, assignment: str = "01_content_planning") -> N
             nbformat.write(nb, target / f"{assignment}.ipynb")
         start = time.perf_counter()
         subprocess.run([*nbgrader_command(), "autograde", assignment, "--force"], cwd=stock,
-                       env=nbgrader_env(stock), capture_output=True, text=True, check=False)
+                       env=nbgrader_env(stock) | {zygote.SWITCH: "0"}, capture_output=True,
+                       text=True, check=False)
         seconds["stock"] = time.perf_counter() - start
         from nbgrader.api import Gradebook
         with Gradebook("sqlite:///" + str(stock / "gradebook.db"), grading.COURSE_ID) as gb:
