@@ -34,7 +34,9 @@ Files in a course folder, written by :func:`prepare`::
 
 A kernel starts as ``python -I -m infowork.grading.sandbox launch sandbox.json CONNECTION_FILE ...``
 (trusted, outside), which execs ``bwrap ... python -m infowork.grading.sandbox inner ...`` (inside: the
-process cap, giving up root), which execs ``python -m ipykernel_launcher``.
+process cap, giving up root), which execs ``python -m ipykernel_launcher``. A grading worker does
+not take that path: it keeps one such sandbox whose first process, a zygote, forks a kernel for
+each notebook after wiping what the previous one left (:mod:`infowork.grading.zygote`).
 """
 from __future__ import annotations
 
