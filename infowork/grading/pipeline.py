@@ -53,7 +53,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 from infowork import ROOT
-from infowork.grading import sandbox
+from infowork.grading import sandbox, zygote
 from infowork.exercises import GRADING_MARK, nbgrader_command, nbgrader_env
 from infowork.answers import MIME as ANSWER_MIME
 from infowork.grading.report import (CSV_COLUMNS, Report, ReportMissing, TraineeResult, format_table,
@@ -562,6 +562,7 @@ def _worker(assignment: str, logs: str, limits: str, worker: str, *students: str
     resource limits (the kernels nbgrader starts inherit them)."""
     if not Limits(**json.loads(limits)).apply():
         print("Ограничения ресурсов недоступны в этой системе: проверка идёт без них.")
+    zygote.prestart(Path.cwd())  # its imports run beside nbgrader's below
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.apps.baseapp import NbGrader
 

@@ -41,8 +41,8 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["SWITCH", "STAGE", "GONE", "enabled", "settings_of", "Zygote", "KernelProcess", "zygote_for",
-           "serve", "WARM_MODULES"]
+__all__ = ["SWITCH", "STAGE", "GONE", "enabled", "settings_of", "Zygote", "KernelProcess",
+           "zygote_for", "prestart", "serve", "WARM_MODULES"]
 
 #: ``INFOWORK_ZYGOTE=0`` starts every kernel afresh (as before the zygote).
 SWITCH = "INFOWORK_ZYGOTE"
@@ -291,6 +291,23 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 _zygotes: dict[tuple[str, str], Zygote] = {}
+
+
+def prestart(course_root: Path | str) -> None:
+    """Start this worker's zygote for a course folder now (when its kernels use one), so that
+    its imports run beside the worker's own start-up rather than before the first kernel."""
+    from infowork.grading import sandbox
+
+    spec = sandbox.jupyter_dir(course_root) / "kernels" / sandbox.KERNEL_NAME / "kernel.json"
+    try:
+        settings = settings_of(json.loads(spec.read_text(encoding="utf-8"))["argv"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if settings is not None and enabled():
+        box = zygote_for(settings)
+        with box._lock:
+            if box.proc is None:
+                box._start()
 
 
 def zygote_for(settings_path: str) -> Zygote:
