@@ -17,8 +17,8 @@ happened (its step scores 0, as a failed check does), and every other cell runs 
 repeats for a further fatal cell, up to :attr:`SkipFatalCells.max_skipped` cells. How the kernel
 ended is told from its exit status: a normal exit (``os._exit``, ``exit()`` from the kernel) is
 the trainee's code ending the process; SIGKILL is what a memory limit sends; another signal is a
-crash; a kernel forked by a zygote that its own code killed (:mod:`infowork.grading.zygote`)
-ended with it.
+crash; a kernel forked by a zygote (:mod:`infowork.grading.zygote`) that ended under it ended
+with it.
 
 The class is nbgrader's Execute with these additions, configured in the kit's
 nbgrader_config.py (``c.Autograde.autograde_preprocessors``); the kit's other additions to
@@ -74,8 +74,7 @@ def describe_exit(status: int | None) -> tuple[str, str]:
     if status is None:
         return CRASHED, "ядро Python аварийно завершилось"
     if status == zygote.GONE:
-        return EXITED, ("работа остановила процесс, запустивший её ядро Python (os.kill "
-                        "родительского процесса), и ядро завершилось вместе с ним")
+        return CRASHED, "процесс, запустивший ядро Python, завершился, и ядро вместе с ним"
     number = -status if status < 0 else status - 128 if status > 128 else None
     if number is None:
         return EXITED, f"работа завершила процесс Python (os._exit / sys.exit), код {status}"

@@ -401,7 +401,8 @@ def _bwrap_argv(settings: dict, connection_fd: int | None, cwd: str | None,
     if stage:
         from infowork.grading.zygote import STAGE
 
-        argv += ["--ro-bind", stage, STAGE]
+        # the zygote is the sandbox's init: its kernels cannot signal it (not even SIGKILL)
+        argv += ["--as-pid-1", "--ro-bind", stage, STAGE]
     if sockets:
         argv += ["--bind", sockets, sockets]
     if connection_fd is not None:

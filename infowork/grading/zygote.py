@@ -16,12 +16,13 @@ kernel needs and then only waits. For each kernel nbgrader asks for, the zygote
    read-only) into the empty working folder, writes the connection file and runs ipykernel as
    ``python -m ipykernel_launcher`` would, already imported.
 
-The zygote never runs a trainee's code. It is not dumpable (no ptrace, no ``/proc/PID/mem``
-from its children), it talks to the worker over two pipes its children close, and every kernel
-dies with it (PR_SET_PDEATHSIG). A kernel that kills or stops the zygote (they share a uid)
-costs only its own trainee: the worker notices (no answer, or the pipe closed) and starts a fresh
-sandbox for the next kernel. POSIX message queues of the sandbox's IPC namespace cannot be
-listed from inside it and are not removed; nothing of the grading reads them.
+The zygote never runs a trainee's code. It is the sandbox's pid 1 (``bwrap --as-pid-1``), so
+its kernels cannot signal it (Linux drops every signal, SIGKILL too, sent to a pid namespace's
+init from inside it, unless init handles it: the zygote handles only SIGCHLD); it is not dumpable
+(no ptrace, no ``/proc/PID/mem`` from its children); it talks to the worker over two pipes its
+children close; when it ends, the whole sandbox ends with it. Should it stop answering anyway,
+the worker starts a fresh sandbox for the next kernel. POSIX message queues of the sandbox's IPC
+namespace cannot be listed from inside it and are not removed; nothing of the grading reads them.
 
 Only where the sandbox is on (:mod:`infowork.grading.sandbox`): without one, ``kill(-1)`` would
 reach the instructor's own processes, so kernels then start as before. ``INFOWORK_ZYGOTE=0``
@@ -52,8 +53,8 @@ STAGE = "/stage"
 WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.core.interactiveshell",
                 "numpy", "pandas", "matplotlib.pyplot", "infowork.checks", "infowork.data",
                 "infowork.style", "infowork.answers", "infowork.grading.stepcheck")
-#: The exit status given to a kernel whose zygote ended under it (the kernel dies with it):
-#: its own code killed the process that started it (:func:`infowork.grading.execution.describe_exit`).
+#: The exit status given to a kernel whose zygote ended under it (the sandbox ends with it):
+#: :func:`infowork.grading.execution.describe_exit`.
 GONE = -1000
 #: How long a worker waits for the zygote to fork a kernel before it starts a fresh sandbox.
 START_TIMEOUT = 30.0
@@ -348,7 +349,10 @@ def serve(commands: int, replies: int) -> None:
     from infowork.grading import sandbox
 
     _prctl(PR_SET_DUMPABLE, 0)
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # it is pid 1 in the sandbox; not, if started by hand
+    # Signals without a handler do not reach a namespace's init from inside: drop Python's
+    # SIGINT handler (KeyboardInterrupt), so only SIGCHLD (below) is handled.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     # what ipykernel sets before a kernel's first import of matplotlib (kernelapp.init_gui_pylab)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import importlib
@@ -419,6 +423,7 @@ def _kernel(connection: dict, fds: tuple[int, ...], sandbox) -> None:
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in any Python process
         for fd in fds:
             os.close(fd)
         _prctl(PR_SET_DUMPABLE, 1)
