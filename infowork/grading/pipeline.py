@@ -562,7 +562,7 @@ def _worker(assignment: str, logs: str, limits: str, worker: str, *students: str
     resource limits (the kernels nbgrader starts inherit them)."""
     if not Limits(**json.loads(limits)).apply():
         print("Ограничения ресурсов недоступны в этой системе: проверка идёт без них.")
-    zygote.prestart(Path.cwd())  # its imports run beside nbgrader's below
+    zygote.prestart(Path.cwd(), _datasets_of(assignment))  # beside nbgrader's imports below
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.apps.baseapp import NbGrader
 
@@ -590,6 +590,16 @@ def _worker(assignment: str, logs: str, limits: str, worker: str, *students: str
         partial.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, Path(logs) / f"{student}.json")
     return 0
+
+
+def _datasets_of(assignment: str) -> tuple[str, ...]:
+    """The datasets course.yml lists for ``assignment`` (none for an assignment it lacks)."""
+    from infowork.course import load_manifest
+
+    try:
+        return load_manifest().module(assignment).datasets
+    except (KeyError, OSError, ValueError):
+        return ()
 
 
 def _share_compiled_templates() -> None:

@@ -553,7 +553,7 @@ def _inner(processes: str, uid: str, *command: str) -> None:
     if command[0] == "zygote":
         from infowork.grading import zygote
 
-        zygote.serve(int(command[1]), int(command[2]))
+        zygote.serve(int(command[1]), int(command[2]), *command[3:4])
         return
     python = sys.executable
     os.execv(python, [python, "-m", "ipykernel_launcher", *command[1:]])

@@ -125,8 +125,8 @@ class Zygote:
     """The worker's handle on its zygote sandbox (started on first use, replaced when it stops
     answering)."""
 
-    def __init__(self, settings_path: str, sockets: str) -> None:
-        self.settings_path, self.sockets = settings_path, sockets
+    def __init__(self, settings_path: str, sockets: str, datasets: tuple[str, ...] = ()) -> None:
+        self.settings_path, self.sockets, self.datasets = settings_path, sockets, datasets
         self.settings = json.loads(Path(settings_path).read_text(encoding="utf-8"))
         self.proc: subprocess.Popen | None = None
         self.kernels: dict[int, KernelProcess] = {}
@@ -149,7 +149,7 @@ class Zygote:
         argv = sandbox._bwrap_argv(
             self.settings, None, None, self.sockets,
             sandbox._inner_command(self.settings, uid, "zygote", str(to_zygote),
-                                   str(from_zygote)), stage=self.stage)
+                                   str(from_zygote), ",".join(self.datasets)), stage=self.stage)
         fds = tuple(int(argv[i + 1]) for i, a in enumerate(argv) if a == "--seccomp")
         try:
             # stdout and stderr are the worker's (its log), as a kernel's were
@@ -294,9 +294,11 @@ def _link_or_copy(source: str, target: str) -> None:
 _zygotes: dict[tuple[str, str], Zygote] = {}
 
 
-def prestart(course_root: Path | str) -> None:
+def prestart(course_root: Path | str, datasets: tuple[str, ...] = ()) -> None:
     """Start this worker's zygote for a course folder now (when its kernels use one), so that
-    its imports run beside the worker's own start-up rather than before the first kernel."""
+    its imports run beside the worker's own start-up rather than before the first kernel.
+    ``datasets`` (the assignment's, from course.yml) are read once in the zygote: a kernel's
+    ``data.load`` then copies the parsed table instead of reading the file again."""
     from infowork.grading import sandbox
 
     spec = sandbox.jupyter_dir(course_root) / "kernels" / sandbox.KERNEL_NAME / "kernel.json"
@@ -305,14 +307,15 @@ def prestart(course_root: Path | str) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         return
     if settings is not None and enabled():
-        box = zygote_for(settings)
+        box = zygote_for(settings, datasets)
         with box._lock:
             if box.proc is None:
                 box._start()
 
 
-def zygote_for(settings_path: str) -> Zygote:
-    """This worker's zygote for a course folder's sandbox settings."""
+def zygote_for(settings_path: str, datasets: tuple[str, ...] = ()) -> Zygote:
+    """This worker's zygote for a course folder's sandbox settings (``datasets``: what it
+    reads once, when it is made here)."""
     from infowork.grading import sandbox
 
     sockets = sandbox._sockets_dir()
@@ -320,7 +323,7 @@ def zygote_for(settings_path: str) -> Zygote:
     if key not in _zygotes:
         if not _zygotes:
             atexit.register(lambda: [z.close() for z in _zygotes.values()])
-        _zygotes[key] = Zygote(settings_path, sockets)
+        _zygotes[key] = Zygote(settings_path, sockets, datasets)
     return _zygotes[key]
 
 
@@ -342,10 +345,10 @@ def _set_name(name: bytes) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_NAME, ctypes.c_char_p(name), 0, 0, 0)
 
 
-def serve(commands: int, replies: int) -> None:
-    """The zygote's life: import, then fork a kernel for each ``start`` read from ``commands``
-    (JSON lines), reporting to ``replies`` each kernel's pid and, when it ends, its exit status
-    (as :class:`subprocess.Popen` gives it)."""
+def serve(commands: int, replies: int, datasets: str = "") -> None:
+    """The zygote's life: import (and read ``datasets``, comma-separated), then fork a kernel
+    for each ``start`` read from ``commands`` (JSON lines), reporting to ``replies`` each
+    kernel's pid and, when it ends, its exit status (as :class:`subprocess.Popen` gives it)."""
     from infowork.grading import sandbox
 
     _prctl(PR_SET_DUMPABLE, 0)
@@ -362,6 +365,11 @@ def serve(commands: int, replies: int) -> None:
             importlib.import_module(name)
         except Exception as exc:  # a kernel imports it again and shows the error where it belongs
             print(f"infowork: zygote could not import {name}: {exc!r}", file=sys.stderr)
+    for name in filter(None, datasets.split(",")):
+        try:  # infowork.data keeps the parsed table; each load() returns a copy of it
+            importlib.import_module("infowork.data").load(name)
+        except Exception as exc:  # a kernel's own load() shows the error where it belongs
+            print(f"infowork: zygote could not read dataset {name}: {exc!r}", file=sys.stderr)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)
