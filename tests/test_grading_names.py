@@ -375,3 +375,23 @@ def test_a_worker_that_dies_at_start_fails_one_trainee_at_a_time_and_the_run_end
         "работа не проверена: процесс проверки остановился, не начав её (журнал: "
         "logs/worker-1-1.log); запустите проверку снова")
     assert not list((tmp_path / "logs").glob("*.claim*"))
+
+
+def test_cell_metadata_is_still_validated_once_the_schema_is_checked_once():
+    import jsonschema
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    from infowork.grading import pipeline
+
+    pipeline._check_metadata_schema_once()
+    validator = MetadataValidator()
+    good = nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
+        "schema_version": 3, "grade": True, "solution": False, "locked": True,
+        "grade_id": "test_x", "points": 2, "task": False}})
+    validator.validate_cell(good)
+    bad = nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
+        "schema_version": 3, "grade": True, "solution": False, "locked": True,
+        "grade_id": "test_x", "points": "два", "task": False}})
+    for _ in range(2):  # the kept validator rejects it as jsonschema.validate did
+        with pytest.raises(jsonschema.ValidationError, match="два"):
+            validator.validate_cell(bad)

@@ -41,6 +41,7 @@ def course(tmp_path_factory):
     os.environ[sandbox.SOCKETS] = str(sockets)
     config = Config()
     sandbox.configure(config, str(sandbox.jupyter_dir(course)))
+    zygote.prestart(course, ("organizations",))  # as a worker grading an assignment does
     yield course, config
     for key in [k for k in zygote._zygotes if k[1] == str(sockets)]:
         zygote._zygotes.pop(key).close()
@@ -163,6 +164,20 @@ def test_a_kernel_cannot_kill_or_interrupt_its_zygote(course):
 def test_a_kernel_whose_zygote_ends_is_told_apart_from_a_memory_kill():
     ename, what = describe_exit(zygote.GONE)
     assert "процесс, запустивший ядро Python, завершился" in what and "памят" not in what
+
+
+def test_a_kernel_finds_the_datasets_read_and_each_load_is_its_own_copy(course):
+    _, config = course
+    code = ("from infowork import data\n"
+            "warm = data._read_cached.cache_info().currsize\n"
+            "a = data.load('organizations')\n"
+            "a.iloc[0, 0] = 'изменено'\n"
+            "b = data.load('organizations')\n"
+            "fresh = data._read_cached.__wrapped__('organizations',"
+            " str(data.path('organizations')), 0)\n"
+            "print(warm, b.equals(fresh), a.equals(b))\n")
+    out, _, _ = run_kernel(config, code)
+    assert out.split() == ["1", "True", "False"], out
 
 
 def test_only_the_kits_sandboxed_kernels_use_a_zygote(tmp_path):
