@@ -38,6 +38,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -278,7 +279,7 @@ class Zygote:
 
 
 def _fresh_stage() -> str:
-    folder = __import__("tempfile").mkdtemp(prefix="infowork-stage-")
+    folder = tempfile.mkdtemp(prefix="infowork-stage-")
     os.chmod(folder, 0o755)  # the kernel's unprivileged uid (grading as root) reads it
     return folder
 
