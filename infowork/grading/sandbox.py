@@ -392,12 +392,8 @@ def _bwrap_argv(settings: dict, connection_fd: int | None, cwd: str | None,
     if settings.get("fontlist"):
         font = settings["fontlist"]
         argv += ["--ro-bind", font, f"{MPLDIR}/{os.path.basename(font)}"]
-    if cwd and Path(cwd).resolve().is_relative_to(settings["autograded"]):
-        # files nbgrader put beside the notebook (data of the assignment), not notebooks; only
-        # in the trainee's own autograded folder (a kernel started elsewhere gets nothing)
-        for entry in sorted(os.scandir(cwd), key=lambda e: e.name):
-            if not entry.name.endswith(".ipynb") and not entry.name.startswith("."):
-                argv += ["--ro-bind", entry.path, f"{WORKDIR}/{entry.name}"]
+    for entry in beside_notebook(settings, cwd):
+        argv += ["--ro-bind", entry.path, f"{WORKDIR}/{entry.name}"]
     if stage:
         from infowork.grading.zygote import STAGE
 
@@ -412,6 +408,16 @@ def _bwrap_argv(settings: dict, connection_fd: int | None, cwd: str | None,
         argv += ["--seccomp", str(seccomp)]
     argv += ["--remount-ro", "/", "--chdir", WORKDIR, "--"]
     return argv + command
+
+
+def beside_notebook(settings: dict, cwd: str | None) -> list[os.DirEntry]:
+    """What a kernel started in ``cwd`` gets in its working folder: the files nbgrader put
+    beside the notebook (data of the assignment), not notebooks nor hidden files; only in a
+    trainee's own autograded folder (a kernel started elsewhere gets nothing)."""
+    if not cwd or not Path(cwd).resolve().is_relative_to(settings["autograded"]):
+        return []
+    return [entry for entry in sorted(os.scandir(cwd), key=lambda e: e.name)
+            if not entry.name.endswith(".ipynb") and not entry.name.startswith(".")]
 
 
 def _parents(paths: list[str]) -> list[str]:

@@ -255,18 +255,15 @@ class Zygote:
         return "процесс завершился" if reply.get("gone") else str(reply.get("error", reply))
 
     def _stage(self, cwd: str | None) -> list[str]:
-        """Put the files nbgrader put beside the notebook (not notebooks; only in a trainee's
-        own autograded folder, as :func:`infowork.grading.sandbox._bwrap_argv` binds them) in
-        the stage folder; their names."""
+        """Put what a kernel started in ``cwd`` gets beside it
+        (:func:`infowork.grading.sandbox.beside_notebook`) in the stage folder; their names."""
+        from infowork.grading import sandbox
+
         self.stage = self.stage or _fresh_stage()
         for entry in os.scandir(self.stage):
             _remove(entry.path)
-        if not cwd or not Path(cwd).resolve().is_relative_to(self.settings["autograded"]):
-            return []
         names = []
-        for entry in sorted(os.scandir(cwd), key=lambda e: e.name):
-            if entry.name.endswith(".ipynb") or entry.name.startswith("."):
-                continue
+        for entry in sandbox.beside_notebook(self.settings, cwd):
             target = os.path.join(self.stage, entry.name)
             if entry.is_dir(follow_symlinks=False):
                 shutil.copytree(entry.path, target, symlinks=True, copy_function=_link_or_copy)
