@@ -12,7 +12,9 @@ import os
 import uuid
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 from traitlets.config import Config
 
 from infowork import grading
@@ -178,6 +180,41 @@ def test_a_kernel_finds_the_datasets_read_and_each_load_is_its_own_copy(course):
             "print(warm, b.equals(fresh), a.equals(b))\n")
     out, _, _ = run_kernel(config, code)
     assert out.split() == ["1", "True", "False"], out
+
+
+def run_notebook(config, cells: list[str]) -> list[list[dict]]:
+    """Each cell's outputs, the notebook run by nbclient as nbgrader's autograde runs it."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    client = NotebookClient(nb, config=config, kernel_name=sandbox.KERNEL_NAME,
+                            kernel_manager_class=PromptKernelManager, allow_errors=True,
+                            timeout=60, resources={"metadata": {"path": "/tmp"}})
+    client.execute()
+    return [json.loads(json.dumps(cell.outputs)) for cell in nb.cells]
+
+
+def test_a_notebook_gets_the_same_outputs_from_a_zygote_kernel_as_from_a_fresh_one(
+        course, monkeypatch):
+    """The zygote imports ahead and spares kernels some repeated work: none of it may show. A
+    chart, a table, printing and errors (one raised two calls deep) come out as from a kernel
+    started afresh, byte for byte."""
+    _, config = course
+    cells = ["import matplotlib.pyplot as plt\n"
+             "fig, ax = plt.subplots(figsize=(3, 2))\n"
+             "ax.bar(['ВК', 'ОК'], [120, 340])\n"
+             "ax.set_title('Охват')",
+             "import pandas as pd\npd.DataFrame({'охват': [120, 340]})",
+             "def share(part, whole):\n    return part / whole\n\nshare(1, 0)",
+             "assert 2024 == 2025, 'ожидался 2025 год'",
+             "print('Привет')\nfig2, ax2 = plt.subplots()\nraise NotImplementedError()"]
+    forked = run_notebook(config, cells)
+    monkeypatch.setenv(zygote.SWITCH, "0")
+    fresh = run_notebook(config, cells)
+    kinds = [[o["output_type"] for o in outputs] for outputs in forked]
+    assert kinds == [["execute_result", "display_data"], ["execute_result"], ["error"], ["error"],
+                     ["stream", "error", "display_data"]], kinds
+    assert "image/png" in forked[0][1]["data"] and "image/png" in forked[4][2]["data"]
+    assert len(forked[2][0]["traceback"]) > 3  # the cell's frame and the function's
+    assert forked == fresh
 
 
 def test_only_the_kits_sandboxed_kernels_use_a_zygote(tmp_path):

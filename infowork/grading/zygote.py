@@ -52,8 +52,16 @@ SWITCH = "INFOWORK_ZYGOTE"
 STAGE = "/stage"
 #: What every graded notebook's first cell imports (and ipykernel itself), imported once.
 WARM_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.core.interactiveshell",
+                # what a kernel imports as it starts and shows its first chart
+                "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+                "IPython.core.oinspect", "IPython.core.pylabtools", "IPython.core.logger",
+                "IPython.extensions.storemagic",
+                "tornado.platform.asyncio", "tornado.locks", "tornado.queues",
+                "zmq.utils.garbage", "PIL.BmpImagePlugin", "PIL.GifImagePlugin",
+                "PIL.JpegImagePlugin", "PIL.PpmImagePlugin", "faulthandler",
                 "numpy", "pandas", "matplotlib.pyplot", "infowork.checks", "infowork.data",
-                "infowork.style", "infowork.answers", "infowork.grading.stepcheck")
+                "infowork.style", "infowork.answers", "infowork.answers_chart",
+                "infowork.grading.stepcheck")
 #: The exit status given to a kernel whose zygote ended under it (the sandbox ends with it):
 #: :func:`infowork.grading.execution.describe_exit`.
 GONE = -1000
@@ -368,6 +376,7 @@ def serve(commands: int, replies: int, datasets: str = "") -> None:
             importlib.import_module("infowork.data").load(name)
         except Exception as exc:  # a kernel's own load() shows the error where it belongs
             print(f"infowork: zygote could not read dataset {name}: {exc!r}", file=sys.stderr)
+    _spare_kernels_repeated_work()
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -421,6 +430,39 @@ def serve(commands: int, replies: int, datasets: str = "") -> None:
                                                     wake_write), sandbox)
                 kernel = pid
                 reply({"started": pid})
+
+
+def _spare_kernels_repeated_work() -> None:
+    """Work every kernel would repeat, done once here, or faster, or skipped where nothing reads
+    it; what a notebook gets (outputs, tracebacks, file names) is unchanged:
+
+    - a traceback looks up each frame's module (``inspect.getmodule``), and the first lookup
+      reads the path of every one of ~1 600 modules: here, once;
+    - IPython 9 formats each error twice, for the output and again for the history (read only
+      by the ``%notebook`` magic): the history's copy gets Python's plain format.
+    """
+    import inspect
+
+    try:
+        inspect.getmodule(compile("", "<infowork-zygote>", "exec"))
+    except Exception:  # noqa: BLE001 - only a head start
+        pass
+    try:
+        from IPython.core.interactiveshell import InteractiveShell
+    except ImportError:
+        return
+    InteractiveShell._format_exception_for_storage = _exception_for_history
+
+
+def _exception_for_history(self, exception, filename=None, running_compiled_code=False) -> dict:
+    """What IPython keeps of an error in its history: Python's own traceback."""
+    import traceback
+
+    try:
+        evalue, lines = str(exception), traceback.format_exception(exception)
+    except Exception:  # noqa: BLE001 - an exception whose str() fails
+        evalue, lines = "", [type(exception).__name__]
+    return {"ename": type(exception).__name__, "evalue": evalue, "traceback": lines}
 
 
 def _kernel(connection: dict, fds: tuple[int, ...], sandbox) -> None:
