@@ -49,6 +49,8 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
+import zmq
+import zmq.asyncio
 from traitlets import Integer, Unicode, default
 
 from infowork.grading import zygote
@@ -94,6 +96,14 @@ class PromptKernelClient(AsyncKernelClient):
     Its ``wait_for_ready`` ends by waiting until IOPub has been silent for 0.2 s, to drop the
     start-up messages; nbclient reads only the messages of the request it sent, so they are
     dropped here without waiting."""
+
+    def _context_default(self) -> zmq.asyncio.Context:
+        # A new kernel binds its sockets ~0.05 s after it is forked; a channel that connected
+        # before retries every 0.1 s (ZeroMQ's default), and the kernel's first answer waited
+        # for that retry.
+        context = super()._context_default()
+        context.setsockopt(zmq.RECONNECT_IVL, 5)
+        return context
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
