@@ -672,6 +672,23 @@ def call_record(name: str, key: str, result: Any = None, error: BaseException | 
 _functions: dict[str, Callable] = {}
 
 
+def pack_calls(calls: list) -> str:
+    """``calls`` (see :func:`probe`) as a short text for a cell's code: JSON, compressed, in
+    base 85 (no quotes or backslashes). A kernel hashes, tokenizes and parses the code of every
+    cell in pure Python: the calls of one module 01 step were 0,37 MB of JSON, ~0,05 s of
+    each trainee's kernel; packed, 43 KB."""
+    import base64
+
+    return base64.b85encode(zlib.compress(json.dumps(calls).encode("utf-8"))).decode("ascii")
+
+
+def probe_packed(text: str) -> None:
+    """:func:`probe` on calls packed by :func:`pack_calls`."""
+    import base64
+
+    probe(json.loads(zlib.decompress(base64.b85decode(text))))
+
+
 def probe(calls: list) -> None:
     """Run by the grader between the visible and the hidden part of a test cell: call the
     trainee's functions on the inputs the hidden checks will use (``[[name, digest, encoded

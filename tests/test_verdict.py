@@ -460,6 +460,25 @@ def test_a_function_cannot_copy_the_expected_values_from_the_hidden_check(module
     assert outcome["stolen"][1] and "score_news" in outcome["stolen"][1]
 
 
+def test_probes_reach_the_kernel_packed_and_give_the_same_records(monkeypatch):
+    """The probe cell's code is what a kernel hashes, tokenizes and parses in pure Python: the
+    calls travel packed (module 01's were 0,37 MB as JSON), and the trainee's function is called
+    on exactly the same inputs."""
+    module = next(m for m in MODULES if m.id == "01_content_planning")
+    solution = nbformat.read(module.solution_path(), as_version=4)
+    calls = verdict.rehearse({module.id: solution}).probes[(module.id, "test_score_news")]
+    packed = answers.pack_calls(calls)
+    assert len(packed) * 5 < len(json.dumps(calls))
+    assert not set(packed) & set("'\"\\\n")  # safe inside the cell's string literal
+    seen = []
+    monkeypatch.setattr(answers, "_functions", {"score_news": lambda *a, **k: len(a[0])})
+    monkeypatch.setattr(answers, "_publish", seen.append)
+    answers.probe(calls)
+    plain, seen[:] = list(seen), []
+    answers.probe_packed(packed)
+    assert seen == plain and len(plain) == len(calls)
+
+
 def test_the_hostile_notebooks_are_valid_python():
     module = next(m for m in MODULES if m.id == corpus_verdict.ASSIGNMENT)
     for name, (raw, _) in corpus_verdict.submissions(module.exercise_path().parent).items():

@@ -338,6 +338,8 @@ class SealedExecution:
     store: dict[tuple[str, str], list[dict]] = {}
     #: (notebook, grade id) -> [[function name, digest, encoded arguments], ...]
     probes: dict[tuple[str, str], list] = {}
+    #: (notebook, grade id) -> (its probes, as sent to the kernel: :func:`answers.pack_calls`)
+    packed: dict[tuple[str, str], tuple[list, str]] = {}
 
     def preprocess_cell(self, cell, resources, index):
         if not is_test_cell(cell):
@@ -357,9 +359,13 @@ class SealedExecution:
         count = first.get("execution_count")
         calls = SealedExecution.probes.get(key)
         if calls and not failed:
-            probe = self._part(cell, "import json as _iw_json, infowork.answers as _iw_answers\n"
-                                     f"_iw_answers.probe(_iw_json.loads({json.dumps(calls)!r}))\n"
-                                     "del _iw_json, _iw_answers\n", index, store_history=False)
+            kept = SealedExecution.packed.get(key)
+            if kept is None or kept[0] is not calls:  # packed once for the whole class
+                kept = SealedExecution.packed[key] = (calls, answers.pack_calls(calls))
+            packed = kept[1]
+            probe = self._part(cell, "import infowork.answers as _iw_answers\n"
+                                     f"_iw_answers.probe_packed({packed!r})\n"
+                                     "del _iw_answers\n", index, store_history=False)
             SealedExecution.store[key] += records_of(probe.outputs)
             timeouts = [o for o in probe.outputs if o.get("output_type") == "error"
                         and o.get("ename") == "CellTimeoutError"]
