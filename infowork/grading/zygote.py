@@ -439,7 +439,8 @@ def _spare_kernels_repeated_work() -> None:
     - a traceback looks up each frame's module (``inspect.getmodule``), and the first lookup
       reads the path of every one of ~1 600 modules: here, once;
     - IPython 9 formats each error twice, for the output and again for the history (read only
-      by the ``%notebook`` magic): the history's copy gets Python's plain format.
+      by the ``%notebook`` magic): the history's copy gets Python's plain format;
+    - a first error is formatted here (:func:`_format_a_traceback`).
     """
     import inspect
 
@@ -452,6 +453,32 @@ def _spare_kernels_repeated_work() -> None:
     except ImportError:
         return
     InteractiveShell._format_exception_for_storage = _exception_for_history
+    _format_a_traceback()
+
+
+def _format_a_traceback() -> None:
+    """Format one error as a kernel formats a cell's: the modules a traceback needs are
+    imported and the syntax colouring's patterns compiled (each kernel did it again for its
+    first error)."""
+    import linecache
+
+    from IPython.core import ultratb
+    from IPython.core.interactiveshell import InteractiveShell
+
+    name = "<infowork-zygote>"
+    source = "def share(part, whole):\n    return part / whole\n\nshare(1, 0)\n"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    try:
+        exec(compile(source, name, "exec"), {})  # noqa: S102 - the constant above
+    except ZeroDivisionError as exc:
+        try:
+            ultratb.AutoFormattedTB(mode="Context", theme_name=InteractiveShell.colors.default(),
+                                    tb_offset=1).structured_traceback(type(exc), exc,
+                                                                      exc.__traceback__)
+        except Exception:  # noqa: BLE001 - only a head start
+            pass
+    finally:
+        linecache.cache.pop(name, None)
 
 
 def _exception_for_history(self, exception, filename=None, running_compiled_code=False) -> dict:
