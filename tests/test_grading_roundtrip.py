@@ -36,7 +36,7 @@ import nbformat
 import pytest
 
 from infowork import grading
-from infowork.grading import sandbox
+from infowork.grading import forkserver, sandbox
 
 from conftest import (assignment_modules, fill_exercise, grade_meta, is_answer_cell,
                       is_test_cell, partial_replacements, read_proofs)
@@ -600,10 +600,17 @@ def test_class_report_matches_the_gradebook(graded):
         assert "kozlov" in text, "the file that could not be read is listed with its reason"
 
 
-def test_default_jobs_and_jobs_1_give_identical_scores(hostile, tmp_path, prepared_course):
-    """The class above was hostile with the default workers (one per core); the well-behaved
-    part of it hostile again by one worker gets exactly the same scores."""
+def test_default_jobs_and_jobs_1_give_identical_scores(hostile, tmp_path, prepared_course,
+                                                        monkeypatch):
+    """The class above was graded with the default workers (one per core), each forked from one
+    prepared process; the well-behaved part of it graded again by one worker started afresh
+    gets exactly the same scores."""
     assert grading.default_jobs() >= 1
+    workers = sorted(p.stem for p in (hostile.course / "logs").glob("worker-*.log"))
+    forked = (hostile.course / "logs" / "workers.log").read_text(encoding="utf-8")
+    assert workers and all(f"forked worker {w.removeprefix('worker-')} " in forked
+                           for w in workers), forked
+    monkeypatch.setenv(forkserver.SWITCH, "0")
     assert any("одновременно" in line for line in hostile.progress)
     assert any("осталось" in line for line in hostile.progress), "progress shows an ETA"
     calm = [r for r in hostile.report.results if r.graded and not r.problems
@@ -619,6 +626,7 @@ def test_default_jobs_and_jobs_1_give_identical_scores(hostile, tmp_path, prepar
                                  limits=grading.Limits(timeout=CELL_TIMEOUT), jobs=1)
     assert {r.student: (r.score, r.max_score) for r in again.results} == \
         {r.student: (r.score, r.max_score) for r in calm}
+    assert not (tmp_path / "course" / "logs" / "workers.log").exists()
 
 
 def test_a_slow_trainee_holds_up_only_its_own_worker(tmp_path, monkeypatch, prepared_course):

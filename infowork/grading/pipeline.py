@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
@@ -53,7 +53,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 from infowork import ROOT
-from infowork.grading import sandbox, zygote
+from infowork.grading import forkserver, sandbox, zygote
 from infowork.exercises import GRADING_MARK, nbgrader_command, nbgrader_env
 from infowork.answers import MIME as ANSWER_MIME
 from infowork.grading.report import (CSV_COLUMNS, Report, ReportMissing, TraineeResult, format_table,
@@ -62,6 +62,7 @@ from infowork.grading import report as saved_report
 from infowork.grading.submissions import HIDDEN_TESTS, Candidate, cell_kind, repair, scan_folder
 from infowork.grading import cache, gradebook
 from infowork.grading.execution import FATAL_ENAMES, KILLED
+from infowork.grading.limits import Limits
 from infowork.grading.redaction import CUT_MARK
 
 __all__ = ["main", "main_report", "grade_folder", "refresh", "inside_grading",
@@ -76,41 +77,6 @@ COURSE_ID = "infowork"
 
 class GradingError(RuntimeError):
     """The instructor's input is wrong (no such assignment, no folder); the message is Russian."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for grading: the grading process and every kernel it starts (a kernel
-    inherits them) each get at most this much memory, CPU time and file size; hard limits equal
-    the soft ones, so a trainee's code cannot raise them. In the sandbox
-    (:mod:`infowork.grading.sandbox`) a kernel also writes at most ``disk_mb`` in all and runs at most
-    ``processes`` processes and threads."""
-
-    memory_mb: int = 2048       # address space of each process
-    cpu_seconds: int = 600      # CPU time of each process (a stuck kernel dies at this)
-    file_mb: int = 256          # largest file a process may write
-    timeout: int | None = None  # per-cell timeout; None keeps nbgrader_config.py's value
-    disk_mb: int = 512          # the sandboxed kernel's writable space (a tmpfs, in memory)
-    processes: int = 64         # the sandboxed kernel's processes and threads (RLIMIT_NPROC)
-
-    def apply(self) -> bool:
-        """Limit the current process (the worker calls this before it imports nbgrader, so
-        no preexec_fn is needed and threads in the parent are safe). False where the OS has
-        no such limits (Windows): grading still runs, only without them."""
-        try:
-            import resource
-        except ImportError:
-            return False
-        mb = 1024 * 1024
-        for name, value in (("RLIMIT_AS", self.memory_mb * mb), ("RLIMIT_CPU", self.cpu_seconds),
-                            ("RLIMIT_FSIZE", self.file_mb * mb), ("RLIMIT_CORE", 0)):
-            which = getattr(resource, name, None)
-            if which is None:
-                continue
-            hard = resource.getrlimit(which)[1]
-            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-            resource.setrlimit(which, (value, value))
-        return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,10 +376,14 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
     stop = threading.Event()
     failures: list[str] = []
 
+    # The workers are forked from one process that prepared once (infowork.grading.forkserver).
+    forker = forkserver.start(course_root, assignment, json.dumps(asdict(limits)), jobs,
+                              nbgrader_env(course_root), logs / "workers.log")
+
     def run_slot(index: int) -> None:
         try:
             _run_slot(course_root, assignment, index, students, limits, wall_seconds, logs,
-                      lambda *item: finished.put(item), stop)
+                      lambda *item: finished.put(item), stop, forker)
         except BaseException as exc:  # noqa: BLE001 - the others go on; see below
             failures.append(f"{type(exc).__name__}: {exc}")
         finally:
@@ -437,6 +407,8 @@ def _run_workers(course_root: Path, assignment: str, students: list[str], limits
         stop.set()
         for thread in threads:
             thread.join()
+        if forker is not None:
+            forker.close()
         for claim in [*logs.glob("*.claim"), *logs.glob("*.claim.*")]:
             claim.unlink(missing_ok=True)
     for student in students:  # a slot failed itself: what it left is failed, not lost
@@ -464,10 +436,11 @@ def _claim(logs: Path, student: str, worker: str) -> bool:
 
 def _run_slot(course_root: Path, assignment: str, index: int, students: list[str],
               limits: Limits, wall_seconds: float, logs: Path,
-              report: Callable[[str, dict, str | None], None], stop) -> None:
+              report: Callable[[str, dict, str | None], None], stop,
+              forker: "forkserver.Forker | None" = None) -> None:
     """One of the ``jobs`` places of :func:`_run_workers`: a child takes trainees nobody has
     taken yet; when it dies or hangs, the trainee it was on is failed and a fresh child goes on
-    while trainees are left."""
+    while trainees are left. The child is forked by ``forker`` when it can, else started."""
     owners: dict[str, str] = {}  # student -> the worker that claimed it
 
     def claims_of(worker: str) -> list[str]:
@@ -488,7 +461,11 @@ def _run_slot(course_root: Path, assignment: str, index: int, students: list[str
         env = nbgrader_env(course_root) | {sandbox.SOCKETS: sockets}
         reported: list[str] = []
         with open(log_path, "w", encoding="utf-8") as log:
-            proc = subprocess.Popen(
+            proc = forker.fork(worker, logs, sockets, students, log_path) if forker else None
+            if proc is not None and proc.sockets != sockets:  # its zygote's, made beforehand
+                shutil.rmtree(sockets, ignore_errors=True)
+                sockets = proc.sockets
+            proc = proc or subprocess.Popen(
                 sandbox.die_with_parent(
                     [sys.executable, "-m", "infowork.grading", "--worker", assignment, str(logs),
                      json.dumps(asdict(limits)), worker, *students]),
@@ -559,11 +536,18 @@ def _kill(proc: subprocess.Popen) -> None:
 def _worker(assignment: str, logs: str, limits: str, worker: str, *students: str) -> int:
     """Child process ``worker``: nbgrader's own autograde and generate_feedback, trainee by
     trainee (each of ``students`` no other child has taken, :func:`_claim`), under the
-    resource limits (the kernels nbgrader starts inherit them)."""
+    resource limits (the kernels nbgrader starts inherit them). A worker forked by
+    :mod:`infowork.grading.forkserver` does the same, prepared before it was forked."""
     if not Limits(**json.loads(limits)).apply():
         print("Ограничения ресурсов недоступны в этой системе: проверка идёт без них.")
-    zygote.prestart(Path.cwd(), _datasets_of(assignment))  # beside nbgrader's imports below
-    from nbgrader.apps.api import NbGraderAPI
+    # beside nbgrader's imports below
+    zygote.prestart(Path.cwd(), zygote.datasets_of(assignment))
+    return _grade_trainees(_prepare_worker(assignment), assignment, logs, worker, students)
+
+
+def _prepare_worker(assignment: str):
+    """What a worker does before its first trainee (the same in every worker): nbgrader's
+    application and the rehearsal of the master copy."""
     from nbgrader.apps.baseapp import NbGrader
 
     from infowork.grading.verdict import Judge
@@ -576,6 +560,19 @@ def _worker(assignment: str, logs: str, limits: str, worker: str, *students: str
     # The independent check (infowork.grading.verdict): the master copy is rehearsed here, test cells
     # run sealed, and each step that scored points is replayed before feedback is made.
     judge = Judge(coursedir.format_path(coursedir.source_directory, ".", assignment), app.config)
+    return app, judge
+
+
+def _grade_trainees(prepared, assignment: str, logs: str, worker: str, students,
+                    sockets: str | None = None) -> int:
+    """The worker's trainees, one after another (see :func:`_worker`). ``sockets``: the
+    kernels' socket folder, when it is not the one the application was configured with."""
+    from nbgrader.apps.api import NbGraderAPI
+
+    app, judge = prepared
+    coursedir = app.coursedir
+    if sockets and "ip" in app.config.get("KernelManager", {}):
+        app.config.KernelManager.ip = os.path.join(sockets, "k")
     api = NbGraderAPI(coursedir=coursedir, parent=app)
     for student in students:
         if not _claim(Path(logs), student, worker):
@@ -591,16 +588,6 @@ def _worker(assignment: str, logs: str, limits: str, worker: str, *students: str
         partial.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, Path(logs) / f"{student}.json")
     return 0
-
-
-def _datasets_of(assignment: str) -> tuple[str, ...]:
-    """The datasets course.yml lists for ``assignment`` (none for an assignment it lacks)."""
-    from infowork.course import load_manifest
-
-    try:
-        return load_manifest().module(assignment).datasets
-    except (KeyError, OSError, ValueError):
-        return ()
 
 
 def _check_metadata_schema_once() -> None:

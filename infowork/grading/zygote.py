@@ -33,7 +33,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -43,8 +42,10 @@ import threading
 import time
 from pathlib import Path
 
+from infowork.grading import relay
+
 __all__ = ["SWITCH", "STAGE", "GONE", "enabled", "settings_of", "Zygote", "KernelProcess",
-           "zygote_for", "prestart", "serve", "WARM_MODULES"]
+           "zygote_for", "prestart", "spare", "adopt", "datasets_of", "serve", "WARM_MODULES"]
 
 #: ``INFOWORK_ZYGOTE=0`` starts every kernel afresh (as before the zygote).
 SWITCH = "INFOWORK_ZYGOTE"
@@ -147,6 +148,11 @@ class Zygote:
     # -- the sandbox
 
     def _start(self) -> None:
+        self._attach(*self._spawn())
+
+    def _spawn(self) -> tuple[subprocess.Popen, int, int]:
+        """Start the sandbox and its zygote: (its bwrap, the pipe to write commands to, the
+        pipe its replies come from)."""
         from infowork.grading import sandbox
 
         self.stage = self.stage or _fresh_stage()
@@ -162,32 +168,37 @@ class Zygote:
         fds = tuple(int(argv[i + 1]) for i, a in enumerate(argv) if a == "--seccomp")
         try:
             # stdout and stderr are the worker's (its log), as a kernel's were
-            self.proc = subprocess.Popen(argv, env={}, stdin=subprocess.DEVNULL,
-                                         pass_fds=(to_zygote, from_zygote, *fds))
+            proc = subprocess.Popen(argv, env={}, stdin=subprocess.DEVNULL,
+                                    pass_fds=(to_zygote, from_zygote, *fds))
+        except BaseException:
+            for fd in (from_worker, to_worker):
+                os.close(fd)
+            raise
         finally:
             for fd in (to_zygote, from_zygote, *fds):
                 os.close(fd)
-        self._out = os.fdopen(from_worker, "w", encoding="utf-8", buffering=1)
+        return proc, from_worker, to_worker
+
+    def _attach(self, proc, commands: int, replies: int) -> None:
+        self.proc = proc
+        self._out = os.fdopen(commands, "w", encoding="utf-8", buffering=1)
         self._replies = []
-        reader = threading.Thread(target=self._read, args=(self.proc, to_worker), daemon=True)
+        reader = threading.Thread(target=self._read, args=(proc, replies), daemon=True)
         reader.start()
 
     def _read(self, proc: subprocess.Popen, fd: int) -> None:
-        with os.fdopen(fd, encoding="utf-8") as lines:
-            for line in lines:
-                try:
-                    message = json.loads(line)
-                except ValueError:
-                    continue
-                with self._cond:
-                    if "exited" in message:
-                        kernel = self.kernels.pop(message["exited"], None)
-                        if kernel is not None:
-                            kernel._end(message["status"])
-                    else:
-                        self._replies.append(message)
-                    self._cond.notify_all()
+        for message in relay.messages(fd):
+            with self._cond:
+                if "exited" in message:
+                    kernel = self.kernels.pop(message["exited"], None)
+                    if kernel is not None:
+                        kernel._end(message["status"])
+                else:
+                    self._replies.append(message)
+                self._cond.notify_all()
         # the zygote is gone, and its kernels with it (PR_SET_PDEATHSIG)
+        if isinstance(proc, Adopted):
+            proc._end()
         with self._cond:
             if self.proc is proc:
                 for kernel in self.kernels.values():
@@ -305,18 +316,34 @@ def prestart(course_root: Path | str, datasets: tuple[str, ...] = ()) -> None:
     its imports run beside the worker's own start-up rather than before the first kernel.
     ``datasets`` (the assignment's, from course.yml) are read once in the zygote: a kernel's
     ``data.load`` then copies the parsed table instead of reading the file again."""
-    from infowork.grading import sandbox
-
-    spec = sandbox.jupyter_dir(course_root) / "kernels" / sandbox.KERNEL_NAME / "kernel.json"
-    try:
-        settings = settings_of(json.loads(spec.read_text(encoding="utf-8"))["argv"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return
+    settings = _course_settings(course_root)
     if settings is not None and enabled():
         box = zygote_for(settings, datasets)
         with box._lock:
             if box.proc is None:
                 box._start()
+
+
+def datasets_of(assignment: str) -> tuple[str, ...]:
+    """The datasets course.yml lists for ``assignment`` (none for an assignment it lacks): what
+    a zygote for it reads ahead."""
+    from infowork.course import load_manifest
+
+    try:
+        return load_manifest().module(assignment).datasets
+    except (KeyError, OSError, ValueError):
+        return ()
+
+
+def _course_settings(course_root: Path | str) -> str | None:
+    """The sandbox settings of a course folder's kernelspec when its kernels use a zygote."""
+    from infowork.grading import sandbox
+
+    spec = sandbox.jupyter_dir(course_root) / "kernels" / sandbox.KERNEL_NAME / "kernel.json"
+    try:
+        return settings_of(json.loads(spec.read_text(encoding="utf-8"))["argv"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def zygote_for(settings_path: str, datasets: tuple[str, ...] = ()) -> Zygote:
@@ -326,11 +353,80 @@ def zygote_for(settings_path: str, datasets: tuple[str, ...] = ()) -> Zygote:
 
     sockets = sandbox._sockets_dir()
     key = (os.path.realpath(settings_path), sockets)
-    if key not in _zygotes:
-        if not _zygotes:
-            atexit.register(lambda: [z.close() for z in _zygotes.values()])
-        _zygotes[key] = Zygote(settings_path, sockets, datasets)
-    return _zygotes[key]
+    return _zygotes.get(key) or _keep(Zygote(settings_path, sockets, datasets))
+
+
+def _keep(box: Zygote) -> Zygote:
+    """``box`` is this worker's zygote for its settings and socket folder; closed at exit."""
+    if not _zygotes:
+        atexit.register(lambda: [z.close() for z in _zygotes.values()])
+    _zygotes[(os.path.realpath(box.settings_path), box.sockets)] = box
+    return box
+
+
+class Adopted:
+    """The bwrap of a zygote started before this worker was forked from its starter
+    (:mod:`infowork.grading.forkserver`): not this process's child, so its end is seen when its
+    reply pipe closes."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.returncode = pid, None
+        self._ended = threading.Event()
+
+    def _end(self) -> None:
+        self.returncode = -signal.SIGKILL if self.returncode is None else self.returncode
+        self._ended.set()
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        if not self._ended.wait(timeout):
+            raise subprocess.TimeoutExpired(f"zygote {self.pid}", timeout or 0)
+        return self.returncode
+
+
+class Spare:
+    """A zygote started for a worker not forked yet: its sandbox imports while the forking
+    process prepares (:func:`spare`, :func:`adopt`)."""
+
+    def __init__(self, zygote: Zygote, pid: int, commands: int, replies: int) -> None:
+        self.zygote, self.pid, self.fds = zygote, pid, (commands, replies)
+
+    def release(self) -> None:
+        """In the process that started it, once a worker has it: its pipes are the worker's."""
+        for fd in self.fds:
+            os.close(fd)
+
+    def discard(self) -> None:
+        """In the process that started it, when no worker took it."""
+        self.release()  # its command pipe closes: the zygote ends, and its sandbox
+        shutil.rmtree(self.zygote.sockets, ignore_errors=True)
+        shutil.rmtree(self.zygote.stage, ignore_errors=True)
+
+
+def spare(course_root: Path | str, datasets: tuple[str, ...] = ()) -> Spare | None:
+    """A zygote for a worker to be forked later, with a socket folder of its own; None when
+    the course folder's kernels use no zygote."""
+    settings = _course_settings(course_root)
+    if settings is None or not enabled():
+        return None
+    box = Zygote(settings, tempfile.mkdtemp(prefix="infowork-k-"), datasets)
+    proc, commands, replies = box._spawn()
+    return Spare(box, proc.pid, commands, replies)
+
+
+def adopt(spare: Spare) -> None:
+    """In the forked worker: ``spare`` becomes this worker's zygote (its socket folder is
+    this worker's, set in the environment before)."""
+    _keep(spare.zygote)._attach(Adopted(spare.pid), *spare.fds)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,59 +473,34 @@ def serve(commands: int, replies: int, datasets: str = "") -> None:
         except Exception as exc:  # a kernel's own load() shows the error where it belongs
             print(f"infowork: zygote could not read dataset {name}: {exc!r}", file=sys.stderr)
     _spare_kernels_repeated_work()
-    wake_read, wake_write = os.pipe()
-    os.set_blocking(wake_write, False)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    signal.set_wakeup_fd(wake_write)
-    out = os.fdopen(replies, "w", encoding="utf-8", buffering=1)
     kernel: int | None = None
-    pending = b""
-
-    def reply(message: dict) -> None:
-        out.write(json.dumps(message) + "\n")
 
     def ended(pid: int, status: int) -> None:
         nonlocal kernel
         if pid == kernel:
             kernel = None
-            reply({"exited": pid, "status": os.waitstatus_to_exitcode(status)})
+            requests.reply({"exited": pid, "status": status})
 
-    while True:
-        ready, _, _ = select.select([commands, wake_read], [], [])
-        if wake_read in ready:
-            os.read(wake_read, 4096)
-            _reap(ended)
-        if commands not in ready:
-            continue
-        chunk = os.read(commands, 65536)
-        if not chunk:
-            return  # the worker is gone
-        pending += chunk
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            try:
-                message = json.loads(line)
-            except ValueError:
-                continue
-            if message.get("op") == "signal":
-                if message.get("pid") == kernel:
-                    try:
-                        os.kill(kernel, int(message["sig"]))
-                    except (ProcessLookupError, ValueError, OverflowError):
-                        pass
-            elif message.get("op") == "start":
-                _sweep(ended)
+    requests = relay.Requests(commands, replies, ended)
+    for message in requests:
+        if message.get("op") == "signal":
+            if message.get("pid") == kernel:
                 try:
-                    _stage_workdir(message.get("files", []), sandbox)
-                except OSError as exc:
-                    reply({"error": f"рабочая папка ядра: {exc}"})
-                    continue
-                pid = os.fork()
-                if pid == 0:
-                    _kernel(message["connection"], (commands, out.fileno(), wake_read,
-                                                    wake_write), sandbox)
-                kernel = pid
-                reply({"started": pid})
+                    os.kill(kernel, int(message["sig"]))
+                except (ProcessLookupError, ValueError, OverflowError):
+                    pass
+        elif message.get("op") == "start":
+            _sweep(ended)
+            try:
+                _stage_workdir(message.get("files", []), sandbox)
+            except OSError as exc:
+                requests.reply({"error": f"рабочая папка ядра: {exc}"})
+                continue
+            pid = os.fork()
+            if pid == 0:
+                _kernel(message["connection"], requests.fds, sandbox)
+            kernel = pid
+            requests.reply({"started": pid})
 
 
 def _spare_kernels_repeated_work() -> None:
@@ -496,11 +567,8 @@ def _kernel(connection: dict, fds: tuple[int, ...], sandbox) -> None:
     """In the forked child: become ``python -m ipykernel_launcher -f CONNECTION``; never return."""
     code = 1
     try:
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        relay.Requests.in_child(fds)
         signal.signal(signal.SIGINT, signal.default_int_handler)  # as in any Python process
-        for fd in fds:
-            os.close(fd)
         _prctl(PR_SET_DUMPABLE, 1)
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         _set_name(b"ipykernel")  # what ps and top show for it (its command line is the zygote's)
@@ -524,12 +592,7 @@ def _kernel(connection: dict, fds: tuple[int, ...], sandbox) -> None:
 
         traceback.print_exc()
     finally:
-        try:
-            atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+        relay.end_process(code)
 
 
 def _stage_workdir(files: list[str], sandbox) -> None:
@@ -538,18 +601,6 @@ def _stage_workdir(files: list[str], sandbox) -> None:
     for name in files:
         if "/" not in name and name not in ("", ".", ".."):
             os.symlink(os.path.join(STAGE, name), os.path.join(sandbox.WORKDIR, name))
-
-
-def _reap(ended) -> None:
-    """Collect the children that have ended, telling ``ended(pid, status)`` of each."""
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        ended(pid, status)
 
 
 def _sweep(ended) -> None:
@@ -562,7 +613,7 @@ def _sweep(ended) -> None:
             os.kill(-1, signal.SIGKILL)
         except ProcessLookupError:
             pass  # nobody left to signal
-        _reap(ended)  # this process is their sub-reaper
+        relay.reap(ended)  # this process is their sub-reaper
         if not [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]:
             break
         time.sleep(0.001)
