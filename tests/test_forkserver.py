@@ -1,7 +1,10 @@
 """Grading workers forked from one prepared process (infowork.grading.forkserver)."""
 from __future__ import annotations
 
+import os
+
 import nbformat
+import pytest
 
 from infowork import grading
 from infowork.grading import forkserver, sandbox
@@ -50,3 +53,29 @@ def test_switched_off_the_workers_start_afresh(tmp_path, monkeypatch, prepared_c
     assert report.result("blank").graded
     assert not (course / "logs" / "workers.log").exists()
     assert (course / "logs" / "worker-1-1.log").exists()
+
+
+def test_the_kernels_of_two_forked_workers_run_as_different_users(tmp_path, prepared_course):
+    """As root each worker's kernels get a uid of their own: RLIMIT_NPROC counts a uid's
+    processes, and one trainee's fork burst must not leave another worker's kernel unable to
+    start. The zygotes the forking process starts for its workers get one each too."""
+    course = (tmp_path / "course").resolve()
+    box = prepared_course(course, MODULE.id, LIMITS)
+    if not box.on or os.geteuid() != 0:
+        pytest.skip("kernels run under their own uid only in the sandbox, as root")
+    exercise = nbformat.read(MODULE.exercise_path(), as_version=4)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for student in ("a", "b"):
+        nb = nbformat.from_dict(exercise)
+        nb.cells.insert(0, nbformat.v4.new_code_cell(
+            "import os, time\nprint('UID', os.getuid())\ntime.sleep(2)"))
+        nbformat.write(nb, inbox / f"{student}_{MODULE.id}.ipynb")
+    grading.grade_folder(MODULE.id, inbox, course_root=course, limits=LIMITS, jobs=2)
+    forked = (course / "logs" / "workers.log").read_text(encoding="utf-8")
+    assert "forked worker 1-1 " in forked and "forked worker 2-1 " in forked, forked
+    uids = set()
+    for student in ("a", "b"):
+        nb = nbformat.read(course / "autograded" / student / MODULE.id / f"{MODULE.id}.ipynb", 4)
+        uids.add(nb.cells[0].outputs[0]["text"].split()[1])
+    assert len(uids) == 2 and "0" not in uids, uids

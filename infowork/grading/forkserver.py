@@ -174,8 +174,8 @@ def serve(assignment: str, limits: str, jobs: int, commands: int, replies: int) 
     # The limits first (the zygotes' kernels inherit them); the zygotes import beside the
     # preparation below, as a worker's zygote does beside the worker's.
     limited = Limits(**json.loads(limits)).apply()
-    spares = [s for s in (zygote.spare(Path.cwd(), zygote.datasets_of(assignment))
-                          for _ in range(jobs)) if s is not None]
+    spares = [s for s in (zygote.spare(Path.cwd(), zygote.datasets_of(assignment), slot)
+                          for slot in range(jobs)) if s is not None]
     requests = relay.Requests(commands, replies,
                               lambda pid, status: requests.reply({"exited": pid,
                                                                   "status": status}))

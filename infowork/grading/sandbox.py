@@ -352,9 +352,14 @@ def _settings(sandbox: Sandbox, course_root: Path, disk_mb: int, processes: int,
 # ---------------------------------------------------------------------------------------------
 # The bwrap command line
 
-def _kernel_uid() -> int:
-    """An unprivileged uid of its own for one kernel when grading runs as root."""
-    return UID_BASE + os.getpid() % 1_000_000
+def _kernel_uid(slot: int | None = None) -> int:
+    """An unprivileged uid of its own for the kernels of one grading process when grading runs
+    as root (RLIMIT_NPROC counts a uid's processes: one trainee's fork burst must not starve
+    another worker's kernel). ``slot``: the zygotes a forking process starts for the workers it
+    will fork (:func:`infowork.grading.zygote.spare`) each get one of their own."""
+    if slot is None:
+        return UID_BASE + os.getpid() % 1_000_000
+    return UID_BASE + 1_000_000 + (os.getpid() * 16 + slot % 16) % 1_000_000
 
 
 def _bwrap_argv(settings: dict, connection_fd: int | None, cwd: str | None,

@@ -135,8 +135,10 @@ class Zygote:
     """The worker's handle on its zygote sandbox (started on first use, replaced when it stops
     answering)."""
 
-    def __init__(self, settings_path: str, sockets: str, datasets: tuple[str, ...] = ()) -> None:
+    def __init__(self, settings_path: str, sockets: str, datasets: tuple[str, ...] = (),
+                 slot: int | None = None) -> None:
         self.settings_path, self.sockets, self.datasets = settings_path, sockets, datasets
+        self.slot = slot  # a spare's (see sandbox._kernel_uid)
         self.settings = json.loads(Path(settings_path).read_text(encoding="utf-8"))
         self.proc: subprocess.Popen | None = None
         self.kernels: dict[int, KernelProcess] = {}
@@ -156,7 +158,7 @@ class Zygote:
         from infowork.grading import sandbox
 
         self.stage = self.stage or _fresh_stage()
-        uid = sandbox._kernel_uid() if self.settings["mode"] == "root" else None
+        uid = sandbox._kernel_uid(self.slot) if self.settings["mode"] == "root" else None
         if os.stat(self.sockets).st_uid != (os.getuid() if uid is None else uid):
             os.chown(self.sockets, *((os.getuid(), os.getgid()) if uid is None else (uid, uid)))
         to_zygote, from_worker = os.pipe()
@@ -412,13 +414,14 @@ class Spare:
         shutil.rmtree(self.zygote.stage, ignore_errors=True)
 
 
-def spare(course_root: Path | str, datasets: tuple[str, ...] = ()) -> Spare | None:
-    """A zygote for a worker to be forked later, with a socket folder of its own; None when
-    the course folder's kernels use no zygote."""
+def spare(course_root: Path | str, datasets: tuple[str, ...] = (), slot: int = 0
+          ) -> Spare | None:
+    """A zygote for the worker to be forked later into ``slot``, with a socket folder and (as
+    root) a kernel uid of its own; None when the course folder's kernels use no zygote."""
     settings = _course_settings(course_root)
     if settings is None or not enabled():
         return None
-    box = Zygote(settings, tempfile.mkdtemp(prefix="infowork-k-"), datasets)
+    box = Zygote(settings, tempfile.mkdtemp(prefix="infowork-k-"), datasets, slot)
     proc, commands, replies = box._spawn()
     return Spare(box, proc.pid, commands, replies)
 
