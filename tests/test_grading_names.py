@@ -395,3 +395,28 @@ def test_cell_metadata_is_still_validated_once_the_schema_is_checked_once():
     for _ in range(2):  # the kept validator rejects it as jsonschema.validate did
         with pytest.raises(jsonschema.ValidationError, match="два"):
             validator.validate_cell(bad)
+
+
+def test_a_worker_keeps_one_engine_per_gradebook_and_opens_a_replaced_file_afresh(tmp_path,
+                                                                                   monkeypatch):
+    from nbgrader import api
+
+    from infowork.grading import pipeline
+    from infowork.grading.gradebook import alembic_head
+
+    monkeypatch.setattr(api, "create_engine", api.create_engine)  # restored after the test
+    monkeypatch.setattr(api, "get_alembic_version", alembic_head)
+    pipeline._share_gradebook_engines()
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with api.Gradebook(url, "infowork") as gb:
+        gb.add_student("first")
+        engine = gb.engine
+    (tmp_path / "gradebook.db").rename(tmp_path / "moved.db")  # as a damaged one is replaced
+    with api.Gradebook(url, "infowork") as gb:
+        assert gb.engine is engine
+        assert [s.id for s in gb.students] == []
+        gb.add_student("second")
+    with api.Gradebook(url, "infowork") as gb:
+        assert [s.id for s in gb.students] == ["second"]
+    with api.Gradebook(f"sqlite:///{tmp_path / 'moved.db'}", "infowork") as gb:
+        assert gb.engine is not engine and [s.id for s in gb.students] == ["first"]

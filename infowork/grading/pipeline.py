@@ -554,6 +554,7 @@ def _prepare_worker(assignment: str):
 
     _share_compiled_templates()
     _check_metadata_schema_once()
+    _share_gradebook_engines()
     app = NbGrader()
     app.initialize([])
     coursedir = app.coursedir
@@ -588,6 +589,19 @@ def _grade_trainees(prepared, assignment: str, logs: str, worker: str, students,
         partial.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, Path(logs) / f"{student}.json")
     return 0
+
+
+def _share_gradebook_engines() -> None:
+    """nbgrader opens the gradebook ~11 times for each trainee, each time with a new SQLAlchemy
+    engine, which compiles every SQL statement again. A worker keeps one engine per database
+    URL; each opening still ends with the engine's ``dispose()`` (its connections closed), so a
+    gradebook file replaced in between is opened afresh."""
+    import functools
+
+    from nbgrader import api
+
+    if not isinstance(api.create_engine, functools._lru_cache_wrapper):
+        api.create_engine = functools.lru_cache(maxsize=8)(api.create_engine)
 
 
 def _check_metadata_schema_once() -> None:
