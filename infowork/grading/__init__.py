@@ -6,8 +6,13 @@ Russian feedback out. nbgrader is the engine; this package makes it safe to run 
 - :mod:`~infowork.grading.submissions`: reading a folder of files, archives and odd notebooks,
   matching them to trainees and repairing what nbgrader cannot read;
 - :mod:`~infowork.grading.sandbox`: kernels in a bubblewrap sandbox where the system has one;
+- :mod:`~infowork.grading.forkserver`: the workers forked from one process that prepared once
+  (nbgrader's imports, the master's rehearsal);
 - :mod:`~infowork.grading.zygote`: a worker's sandboxed kernels forked from one warm process,
   the sandbox wiped between them;
+- :mod:`~infowork.grading.relay`: the JSON-lines pipes between a process and the one that
+  forks for it (the zygote, the forking process);
+- :mod:`~infowork.grading.limits`: the resource limits of the workers and their kernels;
 - :mod:`~infowork.grading.execution`: a cell that kills or hangs its kernel costs only itself;
 - :mod:`~infowork.grading.verdict`: the hidden checks replayed outside the kernel from the
   answers it sent out as plain data (:mod:`infowork.answers`);
